@@ -1,0 +1,189 @@
+// The Report: the one output model. Its JSON form is a public contract (schemaVersion below).
+import { z } from 'zod';
+import { ClusterSnapshotSchema } from './cluster.js';
+import { EventRefSchema, LogFormatSchema } from './event.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
+export const SeveritySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+export const NodeSummarySchema = z.object({
+  name: z.string(),
+  /** Hex member ID when the logs or etcdctl output named it. */
+  memberId: z.string().nullable(),
+  /** How the name was decided: flag, compose, kubectl, journald, docker, filename, startup, unknown. */
+  nameFrom: z.string(),
+  formats: z.array(LogFormatSchema),
+  lines: z.number().int(),
+  events: z.number().int(),
+  unparsed: z.number().int(),
+  firstSeen: z.string().nullable(),
+  lastSeen: z.string().nullable(),
+  sources: z.array(z.string()),
+  /** The etcd version the node's startup lines printed. */
+  version: z.string().nullable(),
+  clusterIds: z.array(z.string()),
+  peerURLs: z.array(z.string()),
+  clientURLs: z.array(z.string()),
+});
+export type NodeSummary = z.infer<typeof NodeSummarySchema>;
+
+export const INPUT_KINDS = ['log', 'etcdctl', 'docker', 'unknown'] as const;
+export const InputSummarySchema = z.object({
+  /** What the user named: a path, '-', or docker:NAME. */
+  input: z.string(),
+  kind: z.enum(INPUT_KINDS),
+  /** For etcdctl outputs: member-list, endpoint-health, endpoint-status, alarm-list, v2-members, cluster-health. */
+  detected: z.string().nullable(),
+  ok: z.boolean(),
+  bytes: z.number().int(),
+  lines: z.number().int(),
+  unparsed: z.number().int(),
+  /** Problems reading this input, one clear line each. */
+  errors: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
+export type InputSummary = z.infer<typeof InputSummarySchema>;
+
+export const EvidenceSchema = EventRefSchema.extend({
+  node: z.string(),
+  ts: z.string().nullable(),
+  text: z.string(),
+});
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
+export const FindingSchema = z.object({
+  rule: z.string(),
+  title: z.string(),
+  severity: SeveritySchema,
+  node: z.string(),
+  count: z.number().int(),
+  firstSeen: z.string().nullable(),
+  lastSeen: z.string().nullable(),
+  /** Facts captured from the matching events; each fact keeps its distinct values, bounded. */
+  facts: z.record(z.string(), z.array(z.string())),
+  evidence: z.array(EvidenceSchema),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const RuleOutcomeSchema = z.object({
+  rule: z.string(),
+  outcome: z.enum(['fired', 'passed', 'skipped']),
+  /** For skipped rules: the input that was missing. */
+  missing: z.string().nullable(),
+});
+export type RuleOutcome = z.infer<typeof RuleOutcomeSchema>;
+
+export const DIAGNOSIS_IDS = [
+  'cluster-id-mismatch',
+  'member-not-found',
+  'member-removed',
+  'already-bootstrapped',
+  'bad-configuration',
+  'discovery-failure',
+  'quorum-lost',
+  'election-storm',
+  'peer-unreachable',
+  'nospace',
+  'slow-disk',
+  'overload',
+  'data-corruption',
+  'clock-drift',
+  'tls-failure',
+  'member-unstarted',
+] as const;
+export const DiagnosisIdSchema = z.enum(DIAGNOSIS_IDS);
+export type DiagnosisId = z.infer<typeof DiagnosisIdSchema>;
+
+export const FindingRefSchema = z.object({ rule: z.string(), node: z.string() });
+export type FindingRef = z.infer<typeof FindingRefSchema>;
+
+export const DiagnosisSchema = z.object({
+  id: DiagnosisIdSchema,
+  title: z.string(),
+  severity: SeveritySchema,
+  confidence: z.number().min(0).max(1),
+  affectedNodes: z.array(z.string()),
+  healthyNodes: z.array(z.string()),
+  explanation: z.string(),
+  findings: z.array(FindingRefSchema),
+  symptoms: z.array(FindingRefSchema),
+  /** Facts the remediation planner needs (member IDs, cluster IDs, URLs), keyed by name. */
+  facts: z.record(z.string(), z.string()),
+});
+export type Diagnosis = z.infer<typeof DiagnosisSchema>;
+
+export const STEP_ACTIONS = [
+  'backup-snapshot',
+  'stop-member',
+  'remove-member',
+  'wipe-data-dir',
+  'add-member',
+  'start-member',
+  'restore-snapshot',
+  'force-new-cluster',
+  'compact',
+  'defrag',
+  'disarm-alarm',
+  'raise-quota',
+  'fix-config',
+  'check-network',
+  'check-disk',
+  'sync-clock',
+  'renew-certificates',
+  'verify-health',
+] as const;
+export const StepActionSchema = z.enum(STEP_ACTIONS);
+export type StepAction = z.infer<typeof StepActionSchema>;
+
+export const PlanStepSchema = z.object({
+  action: StepActionSchema,
+  node: z.string().nullable(),
+  memberId: z.string().nullable(),
+  risk: z.enum(['read-only', 'reversible', 'destructive']),
+  precondition: z.string(),
+  why: z.string(),
+  commands: z.array(z.string()),
+  /** The diagnosis this step serves. */
+  diagnosis: DiagnosisIdSchema.nullable(),
+});
+export type PlanStep = z.infer<typeof PlanStepSchema>;
+
+export const PlanSchema = z.object({
+  deployment: z.string(),
+  /** Why a safe plan could not be made, when it could not; the steps are then empty or partial. */
+  blocked: z.array(z.string()),
+  steps: z.array(PlanStepSchema),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+
+export const TimelineEntrySchema = z.object({
+  ts: z.string().nullable(),
+  node: z.string(),
+  kind: z.string(),
+  text: z.string(),
+  ref: EventRefSchema.nullable(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+export const ReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('etcddoctor'), version: z.string() }),
+  totals: z.object({
+    inputs: z.number().int(),
+    lines: z.number().int(),
+    events: z.number().int(),
+    unparsed: z.number().int(),
+  }),
+  inputs: z.array(InputSummarySchema),
+  nodes: z.array(NodeSummarySchema),
+  cluster: ClusterSnapshotSchema,
+  findings: z.array(FindingSchema),
+  rules: z.array(RuleOutcomeSchema),
+  diagnoses: z.array(DiagnosisSchema),
+  plan: PlanSchema.nullable(),
+  timeline: z.array(TimelineEntrySchema),
+});
+export type Report = z.infer<typeof ReportSchema>;
