@@ -1,0 +1,160 @@
+// Turns raw lines of one source into events: removes transport prefixes, decides the node,
+// recognises the format, adds the message's facts, and folds panic dumps into their event.
+import type { EventFields, LogEvent, NodeOrigin, ParsedLine, RawLine } from '../model/event.js';
+import { isContinuationLine, parseFormats, type LineParts } from './formats.js';
+import { extractMessageFacts } from './message-facts.js';
+import { journaldProgram, unwrapLine } from './prefixes.js';
+import { type TimeZoneSpec, UTC } from './time.js';
+
+export interface LineParserOptions {
+  tz?: TimeZoneSpec;
+  yearHint?: number;
+  /** Most continuation lines kept on one event; the rest are counted, not kept. */
+  maxContinuation?: number;
+}
+
+/** The node a source falls back to when nothing on the line names one. */
+export const UNKNOWN_NODE_PREFIX = 'unknown:';
+
+const MAX_KEPT_TEXT = 64 * 1024;
+
+/** Merge message facts under the fields a format gave, never overwriting what zap logged. */
+function addMessageFacts(parts: LineParts): EventFields {
+  const facts = extractMessageFacts(parts.msg, parts.component);
+  let fields = parts.fields;
+  for (const key in facts) {
+    if (fields[key] === undefined) {
+      if (fields === parts.fields) fields = { ...parts.fields };
+      fields[key] = facts[key];
+    }
+  }
+  // zap's startup errors put the reason in `error`: its facts count too ("discovery failed" is
+  // the msg of every fatal startup error, so the error text is what says what went wrong).
+  const err = fields.error;
+  if (typeof err === 'string' && err.length > 0 && parts.format === 'zap-json') {
+    const errFacts = extractMessageFacts(err, parts.component);
+    for (const key in errFacts) {
+      if (key !== 'error' && fields[key] === undefined) {
+        if (fields === parts.fields) fields = { ...parts.fields };
+        fields[key] = errFacts[key];
+      }
+    }
+  }
+  return fields;
+}
+
+/**
+ * A stateful parser for the lines of one source. State: the last event of each node, which a
+ * panic's continuation lines attach to.
+ */
+export class LineParser {
+  private readonly tz: TimeZoneSpec;
+  private readonly yearHint: number | undefined;
+  private readonly maxContinuation: number;
+  private readonly lastEvent = new Map<string, LogEvent>();
+  private readonly inDump = new Set<string>();
+
+  constructor(options: LineParserOptions = {}) {
+    this.tz = options.tz ?? UTC;
+    this.yearHint = options.yearHint;
+    this.maxContinuation = options.maxContinuation ?? 60;
+  }
+
+  /**
+   * Parse one raw line. Returns the event, an Unparsed line, or 'continuation' when the line was
+   * folded into the previous event of its node.
+   */
+  parse(raw: RawLine): ParsedLine | 'continuation' {
+    const u = unwrapLine(raw.text, { tz: this.tz, yearHint: this.yearHint });
+    let node: string;
+    let nodeOrigin: NodeOrigin;
+    if (raw.nodeOrigin === 'flag' && raw.node !== undefined) {
+      node = raw.node;
+      nodeOrigin = 'flag';
+    } else if (u.node !== undefined && u.nodeOrigin !== undefined) {
+      node = u.node;
+      nodeOrigin = u.nodeOrigin;
+    } else if (raw.node !== undefined) {
+      node = raw.node;
+      nodeOrigin = raw.nodeOrigin ?? 'filename';
+    } else {
+      node = UNKNOWN_NODE_PREFIX + raw.source;
+      nodeOrigin = 'unknown';
+    }
+    const ref = { source: raw.source, line: raw.lineNo };
+    const text = u.text.length > MAX_KEPT_TEXT ? u.text.slice(0, MAX_KEPT_TEXT) : u.text;
+
+    let parts = parseFormats(text, { tz: this.tz });
+    if (parts === null) {
+      const program = journaldProgram(u);
+      // Under systemd, capnslog writes only the message to the journal: no stamp, no level.
+      if (program !== null && /etcd/i.test(program) && text.trim() !== '') {
+        parts = { format: 'capnslog-journald', ts: null, level: 'info', component: '', msg: text, fields: {} };
+      }
+    }
+
+    if (parts === null) {
+      const prev = this.lastEvent.get(node);
+      if (prev && this.inDump.has(node) && isContinuationLine(text)) {
+        this.attach(prev, text);
+        return 'continuation';
+      }
+      if (text.trim() === '') {
+        return { kind: 'unparsed', node, ref, reason: 'empty line', text: '' };
+      }
+      return { kind: 'unparsed', node, ref, reason: 'not an etcd log line', text };
+    }
+
+    // zap's panic line is followed by Go's own `panic: <same message>`: one event, not two.
+    const prev = this.lastEvent.get(node);
+    if (parts.format === 'panic' && prev && (prev.level === 'panic' || prev.level === 'fatal')) {
+      if (prev.msg.startsWith(parts.msg.slice(0, 200)) || parts.msg.startsWith(prev.msg.slice(0, 200))) {
+        this.attach(prev, text);
+        this.inDump.add(node);
+        return 'continuation';
+      }
+    }
+
+    const event: LogEvent = {
+      kind: 'event',
+      node,
+      nodeOrigin,
+      ts: parts.ts ?? raw.transportTs ?? u.transportTs ?? null,
+      level: parts.level,
+      component: parts.component,
+      msg: parts.msg,
+      fields: addMessageFacts(parts),
+      format: parts.format,
+      ref,
+      text,
+    };
+    this.lastEvent.set(node, event);
+    if (event.level === 'panic' || event.level === 'fatal' || event.level === 'critical') this.inDump.add(node);
+    else this.inDump.delete(node);
+    return event;
+  }
+
+  private attach(event: LogEvent, line: string): void {
+    const cont = (event.continuation ??= []);
+    if (cont.length < this.maxContinuation) cont.push(line.length > 2000 ? line.slice(0, 2000) : line);
+  }
+}
+
+/** Parse one line on its own, with no source context (rule examples, `explain`). */
+export function parseLogLine(
+  text: string,
+  options: { source?: string; lineNo?: number; node?: string; tz?: TimeZoneSpec } = {},
+): ParsedLine {
+  const parser = new LineParser({ tz: options.tz });
+  const raw: RawLine = {
+    source: options.source ?? 'line',
+    lineNo: options.lineNo ?? 1,
+    text,
+    ...(options.node !== undefined ? { node: options.node, nodeOrigin: 'flag' as const } : {}),
+  };
+  const out = parser.parse(raw);
+  if (out === 'continuation') {
+    return { kind: 'unparsed', node: options.node ?? 'line', ref: { source: raw.source, line: raw.lineNo }, reason: 'continuation', text };
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+// Transport prefixes that wrappers put in front of etcd's own line: docker --timestamps, the CRI
+// pod-log form, docker compose, kubectl --prefix and journald. They carry the node and the time.
+import type { NodeOrigin } from '../model/event.js';
+import { stripAnsi } from './ansi.js';
+import { isoToInstant, syslogToInstant, type TimeZoneSpec, UTC } from './time.js';
+
+export interface Unwrapped {
+  /** etcd's own line, with every recognised prefix removed. */
+  text: string;
+  node?: string;
+  nodeOrigin?: NodeOrigin;
+  /** A time from a prefix (docker, CRI, compose -t, kubectl --timestamps, journald). */
+  transportTs?: string;
+  /** The prefixes found, outermost first, for the input summary. */
+  prefixes: string[];
+}
+
+export interface UnwrapOptions {
+  tz?: TimeZoneSpec;
+  /** Year for journald/syslog stamps, which carry none. */
+  yearHint?: number;
+}
+
+// 2026-11-22T02:33:25.764708123Z stderr F <line>   (Kubernetes CRI log files; P marks a partial line)
+const CRI_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) (stdout|stderr) ([FP]) ?/;
+// 2026-11-22T02:33:25.764708123Z <line>   (docker logs --timestamps; also after compose/kubectl prefixes)
+const DOCKER_TS_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) /;
+// etcd1  | <line>   and compose v2   etcd1-1  | <line>
+const COMPOSE_RE = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,127}?)\s+\| ?/;
+// [pod/etcd-0/etcd] <line>   (kubectl logs --prefix; also [etcd-0/etcd] in older kubectl)
+const KUBECTL_RE = /^\[(?:pod\/)?([a-z0-9][a-z0-9.-]{0,252})\/([a-z0-9][a-z0-9-]{0,62})\] ?/;
+// Nov 22 02:33:25 host etcd[123]: <line>   (journalctl short, syslog); also short-precise
+const JOURNALD_RE =
+  /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}(\d{1,2}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?) (\S+) ([^\s:[]+)(?:\[(\d+)\])?: ?/;
+// 2026-11-22T02:33:25+0000 host etcd[123]: <line>   (journalctl -o short-iso / short-iso-precise)
+const JOURNALD_ISO_RE =
+  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:?\d{2})) (\S+) ([^\s:[]+)(?:\[(\d+)\])?: ?/;
+
+/** Words compose would never print as a service name but that can start an etcd line. */
+const NOT_A_SERVICE = new Set(['panic', 'goroutine', 'error', 'warning', 'info']);
+
+function takeDockerTs(u: Unwrapped, tag: string): void {
+  const m = DOCKER_TS_RE.exec(u.text);
+  if (!m) return;
+  const ts = isoToInstant(m[1]!);
+  if (ts === null) return;
+  u.transportTs ??= ts;
+  u.text = u.text.slice(m[0].length);
+  u.prefixes.push(tag);
+}
+
+/**
+ * Remove the wrappers' prefixes from one line. Only the line's own start is looked at, so a
+ * message that merely contains `|` or `[` is left alone.
+ */
+export function unwrapLine(line: string, options: UnwrapOptions = {}): Unwrapped {
+  const tz = options.tz ?? UTC;
+  const u: Unwrapped = { text: line, prefixes: [] };
+
+  // The CRI form first: it is the whole line's outer layer on a Kubernetes node.
+  const cri = CRI_RE.exec(u.text);
+  if (cri) {
+    const ts = isoToInstant(cri[1]!);
+    if (ts !== null) {
+      u.transportTs = ts;
+      u.text = u.text.slice(cri[0].length);
+      u.prefixes.push('cri');
+    }
+  } else {
+    takeDockerTs(u, 'docker-timestamps');
+  }
+
+  // Compose and kubectl colour their prefixes on a terminal.
+  if (u.text.charCodeAt(0) === 0x1b) u.text = stripAnsi(u.text);
+
+  const kube = KUBECTL_RE.exec(u.text);
+  if (kube) {
+    u.node = kube[1]!;
+    u.nodeOrigin = 'kubectl';
+    u.text = u.text.slice(kube[0].length);
+    u.prefixes.push('kubectl');
+    takeDockerTs(u, 'kubectl-timestamps');
+  } else {
+    const compose = COMPOSE_RE.exec(u.text);
+    if (compose && !NOT_A_SERVICE.has(compose[1]!.toLowerCase()) && !/^\d+$/.test(compose[1]!)) {
+      u.node = compose[1]!;
+      u.nodeOrigin = 'compose';
+      u.text = u.text.slice(compose[0].length);
+      u.prefixes.push('compose');
+      takeDockerTs(u, 'compose-timestamps');
+    }
+  }
+
+  if (u.nodeOrigin === undefined) {
+    const j = JOURNALD_RE.exec(u.text);
+    if (j) {
+      const ts = syslogToInstant(j[1]!, Number(j[2]), j[3]!, options.yearHint ?? new Date().getUTCFullYear(), tz);
+      u.node = j[4]!;
+      u.nodeOrigin = 'journald';
+      u.transportTs ??= ts ?? undefined;
+      u.text = u.text.slice(j[0].length);
+      u.prefixes.push(`journald:${j[5]!}`);
+    } else {
+      const ji = JOURNALD_ISO_RE.exec(u.text);
+      if (ji) {
+        const ts = isoToInstant(ji[1]!);
+        u.node = ji[2]!;
+        u.nodeOrigin = 'journald';
+        u.transportTs ??= ts ?? undefined;
+        u.text = u.text.slice(ji[0].length);
+        u.prefixes.push(`journald:${ji[3]!}`);
+      }
+    }
+  }
+  return u;
+}
+
+/** The program name a journald prefix named, or null when the line had none. */
+export function journaldProgram(u: Unwrapped): string | null {
+  const p = u.prefixes.find((x) => x.startsWith('journald:'));
+  return p ? p.slice('journald:'.length) : null;
+}

@@ -1,0 +1,135 @@
+// Timestamp normalisation: every parser turns its stamp into one sortable UTC form.
+//
+// The canonical form is ISO-8601 with exactly six fraction digits and a Z
+// (`2026-11-22T02:33:25.764708Z`), so stamps of mixed precision (capnslog's microseconds,
+// zap 3.4's milliseconds, docker's nanoseconds) compare correctly as strings.
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** A fixed offset in minutes, or an IANA zone name resolved per instant. */
+export type TimeZoneSpec = { kind: 'offset'; minutes: number } | { kind: 'iana'; name: string };
+
+export const UTC: TimeZoneSpec = { kind: 'offset', minutes: 0 };
+
+/** Parse `--tz`: `UTC`, `Z`, `+08:00`, `-0530`, or an IANA name such as `Asia/Shanghai`. */
+export function parseTimeZone(spec: string): TimeZoneSpec | null {
+  const s = spec.trim();
+  if (/^(utc|z|gmt)$/i.test(s)) return UTC;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(s);
+  if (m) {
+    const minutes = Number(m[2]) * 60 + Number(m[3]);
+    return { kind: 'offset', minutes: m[1] === '-' ? -minutes : minutes };
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: s });
+    return { kind: 'iana', name: s };
+  } catch {
+    return null;
+  }
+}
+
+/** The zone's offset from UTC in minutes at the given UTC instant. */
+function zoneOffsetMinutes(tz: TimeZoneSpec, utcMillis: number): number {
+  if (tz.kind === 'offset') return tz.minutes;
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz.name,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(utcMillis));
+  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(utcMillis / 1000) * 1000) / 60000);
+}
+
+/** Format epoch milliseconds plus extra microseconds (0-999) in the canonical form. */
+export function formatInstant(millis: number, extraMicros = 0): string | null {
+  if (!Number.isFinite(millis)) return null;
+  const d = new Date(Math.floor(millis));
+  if (Number.isNaN(d.getTime())) return null;
+  const year = d.getUTCFullYear();
+  if (year < 1970 || year > 9999) return null;
+  const micros = d.getUTCMilliseconds() * 1000 + extraMicros;
+  return (
+    `${year}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(micros, 6)}Z`
+  );
+}
+
+/** Split a fraction string ("764708123") into milliseconds and the remaining microseconds. */
+function splitFraction(fraction: string | undefined): { ms: number; us: number } {
+  const f = (fraction ?? '').padEnd(6, '0').slice(0, 6);
+  return { ms: Number(f.slice(0, 3)), us: Number(f.slice(3, 6)) };
+}
+
+/**
+ * A wall-clock time with no zone (capnslog, Go's log package), read in `tz`.
+ * Months are 1-based. Returns null for impossible dates.
+ */
+export function localToInstant(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  fraction: string | undefined,
+  tz: TimeZoneSpec,
+): string | null {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
+  const { ms, us } = splitFraction(fraction);
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Two passes settle the offset across a daylight-saving change.
+  let offset = zoneOffsetMinutes(tz, wall);
+  offset = zoneOffsetMinutes(tz, wall - offset * 60000);
+  return formatInstant(wall - offset * 60000, us);
+}
+
+const ISO_RE =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** An ISO-8601 stamp (zap, docker, CRI, kubectl). A stamp with no zone is read in `tz`. */
+export function isoToInstant(text: string, tz: TimeZoneSpec = UTC): string | null {
+  const m = ISO_RE.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  if (!zone) return localToInstant(+y!, +mo!, +d!, +h!, +mi!, +s!, frac, tz);
+  const local = localToInstant(+y!, +mo!, +d!, +h!, +mi!, +s!, frac, UTC);
+  if (local === null || zone === 'Z') return local;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.replace(/[^0-9]/g, '');
+  const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+  const { us } = splitFraction(frac);
+  const wall = Date.parse(local);
+  return formatInstant(wall - offset * 60000, us);
+}
+
+/** zap's epoch-seconds float (`1700000000.123456`). */
+export function epochToInstant(seconds: number): string | null {
+  if (!Number.isFinite(seconds) || seconds <= 0) return null;
+  const whole = Math.floor(seconds);
+  const micros = Math.round((seconds - whole) * 1e6);
+  return formatInstant(whole * 1000 + Math.floor(micros / 1000), micros % 1000);
+}
+
+const MONTHS: Record<string, number> = {
+  Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
+};
+
+/** A syslog/journald short stamp (`Nov 22 02:33:25`, no year): the year comes from `yearHint`. */
+export function syslogToInstant(
+  month: string,
+  day: number,
+  time: string,
+  yearHint: number,
+  tz: TimeZoneSpec,
+): string | null {
+  const mo = MONTHS[month];
+  const t = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/.exec(time);
+  if (!mo || !t) return null;
+  return localToInstant(yearHint, mo, day, +t[1]!, +t[2]!, +t[3]!, t[4], tz);
+}
