@@ -13,6 +13,10 @@ export const NodeSummarySchema = z.object({
   name: z.string(),
   /** Hex member ID when the logs or etcdctl output named it. */
   memberId: z.string().nullable(),
+  /** Every member ID the node's lines used, oldest first (a wiped member comes back with a new one). */
+  memberIds: z.array(z.string()),
+  /** The member name etcd's own startup lines gave (--name), which may differ from the node name. */
+  memberName: z.string().nullable(),
   /** How the name was decided: flag, compose, kubectl, journald, docker, filename, startup, unknown. */
   nameFrom: z.string(),
   formats: z.array(LogFormatSchema),

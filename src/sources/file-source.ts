@@ -1,0 +1,198 @@
+// Files, folders and stdin as line sources. Folders are read recursively, in name order.
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { NodeOrigin, RawLine } from '../model/event.js';
+import { describeFsError, SourceError } from './errors.js';
+import { type LineReaderStats, newReaderStats, readLines } from './line-reader.js';
+import { nodeFromPath } from './node-name.js';
+import type { LineSource } from './source.js';
+
+export interface InputSpec {
+  /** A path, or '-' for stdin. */
+  input: string;
+  /** A node forced with --node NAME=PATH. */
+  node?: string;
+}
+
+export interface ExpandedInputs {
+  sources: LineSource[];
+  /** Inputs that could not be read at all, one clear line each, keyed by the input. */
+  errors: { input: string; message: string }[];
+}
+
+/** File endings read from a folder; files with other endings are passed over. */
+const LOG_FILE_RE = /(\.(log|txt|json|jsonl|out|err|ndjson)(\.\d+)?(\.gz)?|\.gz)$/i;
+const MAX_DEPTH = 6;
+
+function isLogFileName(name: string): boolean {
+  if (name.startsWith('.')) return false;
+  return LOG_FILE_RE.test(name) || !name.includes('.');
+}
+
+interface StreamFactory {
+  (): Readable;
+}
+
+class StreamSource implements LineSource {
+  readonly stats: LineReaderStats = newReaderStats();
+  readonly warnings: string[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly kind: 'file' | 'stdin',
+    private readonly open: StreamFactory,
+    readonly node: string | undefined,
+    readonly nodeOrigin: NodeOrigin | undefined,
+    readonly size: number | undefined,
+  ) {}
+
+  async *lines(): AsyncIterable<RawLine> {
+    let stream: Readable;
+    try {
+      stream = this.open();
+    } catch (err) {
+      throw new SourceError(this.name, describeFsError(err));
+    }
+    try {
+      for await (const line of readLines(stream, this.stats)) {
+        const raw: RawLine = { source: this.name, lineNo: line.lineNo, text: line.text };
+        if (this.node !== undefined) {
+          raw.node = this.node;
+          raw.nodeOrigin = this.nodeOrigin;
+        }
+        yield raw;
+      }
+    } catch (err) {
+      if (err instanceof SourceError) throw err;
+      const code = (err as NodeJS.ErrnoException)?.code;
+      if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
+        throw new SourceError(this.name, 'not a valid gzip file, or truncated');
+      }
+      throw new SourceError(this.name, describeFsError(err));
+    } finally {
+      stream.destroy();
+    }
+    if (this.stats.binary) throw new SourceError(this.name, 'binary data, not a log; skipped');
+    if (this.stats.truncatedLines > 0) {
+      this.warnings.push(`${this.stats.truncatedLines} line(s) longer than 1 MiB were cut to their first 1 MiB`);
+    }
+    if (this.stats.invalidUtf8Lines > 0) {
+      this.warnings.push(`${this.stats.invalidUtf8Lines} line(s) were not valid UTF-8; bad bytes shown as \ufffd`);
+    }
+    if (this.stats.nulLines > 0) this.warnings.push(`${this.stats.nulLines} line(s) held NUL bytes, removed`);
+    if (this.stats.encoding !== 'utf-8') this.warnings.push(`read as ${this.stats.encoding.toUpperCase()} (byte order mark)`);
+  }
+}
+
+function openFile(file: string): Readable {
+  const s = createReadStream(file, { highWaterMark: 256 * 1024 });
+  return file.toLowerCase().endsWith('.gz') ? s.pipe(createGunzip()) : s;
+}
+
+async function listFolder(dir: string, depth: number, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (depth < MAX_DEPTH) await listFolder(full, depth + 1, out);
+    } else if ((e.isFile() || e.isSymbolicLink()) && isLogFileName(e.name)) {
+      out.push(full);
+    }
+  }
+}
+
+/** Parse `--node NAME=PATH` values. */
+export function parseNodeFlags(values: string[]): { byPath: Map<string, string>; errors: string[] } {
+  const byPath = new Map<string, string>();
+  const errors: string[] = [];
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    const name = eq > 0 ? v.slice(0, eq).trim() : '';
+    const p = eq > 0 ? v.slice(eq + 1).trim() : '';
+    if (!name || !p) {
+      errors.push(`--node ${v}: expected NAME=PATH`);
+      continue;
+    }
+    byPath.set(p === '-' ? '-' : path.resolve(p), name);
+  }
+  return { byPath, errors };
+}
+
+/**
+ * Turn the user's inputs into sources. Missing paths and empty folders become errors naming
+ * the input; everything readable is returned.
+ */
+export async function expandInputs(
+  specs: InputSpec[],
+  stdin: () => Readable,
+  nodeByPath: Map<string, string> = new Map(),
+): Promise<ExpandedInputs> {
+  const sources: LineSource[] = [];
+  const errors: ExpandedInputs['errors'] = [];
+  const seen = new Set<string>();
+
+  const addFile = (file: string, display: string, forced: string | undefined, size: number | undefined): void => {
+    const abs = path.resolve(file);
+    if (seen.has(abs)) return;
+    seen.add(abs);
+    const flagged = forced ?? nodeByPath.get(abs);
+    const fromName = flagged === undefined ? nodeFromPath(file) : undefined;
+    sources.push(
+      new StreamSource(
+        display,
+        'file',
+        () => openFile(file),
+        flagged ?? fromName,
+        flagged !== undefined ? 'flag' : fromName !== undefined ? 'filename' : undefined,
+        size,
+      ),
+    );
+  };
+
+  for (const spec of specs) {
+    if (spec.input === '-') {
+      const forced = spec.node ?? nodeByPath.get('-');
+      sources.push(new StreamSource('-', 'stdin', stdin, forced, forced !== undefined ? 'flag' : undefined, undefined));
+      continue;
+    }
+    let st;
+    try {
+      st = await stat(spec.input);
+    } catch (err) {
+      errors.push({ input: spec.input, message: describeFsError(err) });
+      continue;
+    }
+    if (st.isDirectory()) {
+      const files: string[] = [];
+      try {
+        await listFolder(spec.input, 0, files);
+      } catch (err) {
+        errors.push({ input: spec.input, message: describeFsError(err) });
+        continue;
+      }
+      if (files.length === 0) {
+        errors.push({ input: spec.input, message: 'folder holds no log files (.log, .txt, .json, .gz or no extension)' });
+        continue;
+      }
+      for (const f of files) {
+        let size: number | undefined;
+        try {
+          size = (await stat(f)).size;
+        } catch {
+          size = undefined;
+        }
+        addFile(f, f, spec.node, size);
+      }
+    } else if (st.isFile() || st.isFIFO() || st.isCharacterDevice()) {
+      addFile(spec.input, spec.input, spec.node, st.isFile() ? st.size : undefined);
+    } else {
+      errors.push({ input: spec.input, message: 'not a file or folder' });
+    }
+  }
+  return { sources, errors };
+}

@@ -1,0 +1,189 @@
+// Splits a byte stream into lines on Buffers: CRLF, BOMs and UTF-16, invalid UTF-8, NUL bytes,
+// binary data and very long lines are handled here, so parsers only ever see sane text.
+//
+// Why not split2: we need a per-line cap that keeps the head of a 50 MB line instead of
+// failing the stream, byte counts for progress, and encoding detection from the first bytes;
+// scanning Buffers with indexOf is also what keeps the whole pipeline near grep's speed.
+import type { Readable } from 'node:stream';
+import { TextDecoder } from 'node:util';
+
+export interface LineReaderOptions {
+  /** Longest line kept; the rest of a longer line is skipped and counted. */
+  maxLineBytes?: number;
+  /** Called with the byte count as chunks arrive, for progress. */
+  onBytes?: (total: number) => void;
+}
+
+export interface LineReaderStats {
+  bytes: number;
+  lines: number;
+  truncatedLines: number;
+  invalidUtf8Lines: number;
+  nulLines: number;
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
+  binary: boolean;
+}
+
+export interface TextLine {
+  lineNo: number;
+  text: string;
+}
+
+const DEFAULT_MAX_LINE = 1024 * 1024;
+
+/** True when a first chunk looks like binary data rather than text. */
+export function looksBinary(head: Buffer): boolean {
+  const n = Math.min(head.length, 8192);
+  if (n === 0) return false;
+  let suspicious = 0;
+  for (let i = 0; i < n; i++) {
+    const b = head[i]!;
+    if (b === 0 || (b < 0x09) || (b > 0x0d && b < 0x20 && b !== 0x1b)) suspicious++;
+  }
+  return suspicious > 8 && suspicious / n > 0.1;
+}
+
+function detectEncoding(head: Buffer): { encoding: LineReaderStats['encoding']; bom: number } {
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: 3 };
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 };
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: 2 };
+  return { encoding: 'utf-8', bom: 0 };
+}
+
+function swap16(buf: Buffer): Buffer {
+  const out = Buffer.from(buf.subarray(0, buf.length - (buf.length % 2)));
+  out.swap16();
+  return out;
+}
+
+/**
+ * Read lines from a stream. The stats object fills in as reading goes on and is final when the
+ * iteration ends. Throws only what the stream itself throws (a read error).
+ */
+export async function* readLines(
+  stream: Readable,
+  stats: LineReaderStats,
+  options: LineReaderOptions = {},
+): AsyncGenerator<TextLine> {
+  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let overflow = false;
+  let first = true;
+  let utf16: TextDecoder | null = null;
+  let utf16Carry = '';
+
+  const emit = (buf: Buffer): TextLine => {
+    let end = buf.length;
+    if (end > 0 && buf[end - 1] === 0x0d) end--;
+    let text = buf.toString('utf8', 0, end);
+    stats.lines++;
+    if (text.includes('\ufffd')) stats.invalidUtf8Lines++;
+    if (text.includes('\u0000')) {
+      stats.nulLines++;
+      text = text.replace(/\u0000+/g, '');
+    }
+    return { lineNo: stats.lines, text };
+  };
+
+  const emitString = (s: string): TextLine => {
+    stats.lines++;
+    let text = s.endsWith('\r') ? s.slice(0, -1) : s;
+    if (text.includes('\u0000')) {
+      stats.nulLines++;
+      text = text.replace(/\u0000+/g, '');
+    }
+    return { lineNo: stats.lines, text };
+  };
+
+  for await (const chunkIn of stream) {
+    let chunk: Buffer = typeof chunkIn === 'string' ? Buffer.from(chunkIn) : (chunkIn as Buffer);
+    stats.bytes += chunk.length;
+    options.onBytes?.(stats.bytes);
+    if (first) {
+      first = false;
+      const { encoding, bom } = detectEncoding(chunk);
+      stats.encoding = encoding;
+      if (bom) chunk = chunk.subarray(bom);
+      if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+        utf16 = new TextDecoder('utf-16le');
+      } else if (looksBinary(chunk)) {
+        stats.binary = true;
+        return;
+      }
+    }
+
+    if (utf16) {
+      // UTF-16 files are rare and small (Windows exports): decode to text, then split.
+      const decoded = utf16.decode(stats.encoding === 'utf-16be' ? swap16(chunk) : chunk, { stream: true });
+      const parts = (utf16Carry + decoded).split('\n');
+      utf16Carry = parts.pop() ?? '';
+      for (const p of parts) yield emitString(p);
+      continue;
+    }
+
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, start);
+      if (nl < 0) break;
+      if (overflow) {
+        // The end of an over-long line whose head was already emitted: count it, nothing more.
+        overflow = false;
+        stats.lines++;
+        start = nl + 1;
+        continue;
+      }
+      let lineBuf: Buffer;
+      if (pendingBytes > 0) {
+        pending.push(chunk.subarray(start, nl));
+        lineBuf = Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+      } else {
+        lineBuf = chunk.subarray(start, nl);
+      }
+      if (lineBuf.length > maxLine) {
+        stats.truncatedLines++;
+        lineBuf = lineBuf.subarray(0, maxLine);
+      }
+      yield emit(lineBuf);
+      start = nl + 1;
+    }
+    if (start < chunk.length && !overflow) {
+      const rest = chunk.subarray(start);
+      if (pendingBytes + rest.length > maxLine) {
+        // Keep the head of an over-long line and emit it now; skip to its end.
+        pending.push(rest.subarray(0, Math.max(0, maxLine - pendingBytes)));
+        const head = Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+        stats.truncatedLines++;
+        overflow = true;
+        // Emit the head now; the line is counted when its end is reached.
+        const line = emit(head);
+        stats.lines--;
+        yield { lineNo: stats.lines + 1, text: line.text };
+      } else {
+        // Copy: the stream may reuse the chunk's memory.
+        pending.push(Buffer.from(rest));
+        pendingBytes += rest.length;
+      }
+    }
+  }
+  if (utf16) {
+    const tail = utf16Carry + utf16.decode();
+    if (tail !== '') yield emitString(tail);
+    return;
+  }
+  if (overflow) {
+    stats.lines++;
+    return;
+  }
+  if (pendingBytes > 0) {
+    yield emit(Buffer.concat(pending));
+  }
+}
+
+export function newReaderStats(): LineReaderStats {
+  return { bytes: 0, lines: 0, truncatedLines: 0, invalidUtf8Lines: 0, nulLines: 0, encoding: 'utf-8', binary: false };
+}

@@ -1,0 +1,20 @@
+// What every source gives the pipeline: a name, the node it knows, and its lines.
+import type { NodeOrigin, RawLine } from '../model/event.js';
+import type { LineReaderStats } from './line-reader.js';
+
+export interface LineSource {
+  /** The name reports use: a path, '-' for stdin, docker:NAME. */
+  name: string;
+  kind: 'file' | 'stdin' | 'docker';
+  /** The node this source's lines belong to unless a line's prefix says otherwise. */
+  node?: string;
+  nodeOrigin?: NodeOrigin;
+  /** Size in bytes when known ahead (files), for progress. */
+  size?: number;
+  /** Lines as read; stats and warnings are final once the iteration ends. May throw SourceError. */
+  lines(): AsyncIterable<RawLine>;
+  readonly stats: LineReaderStats;
+  readonly warnings: string[];
+  /** Extra facts a source knows (a container's inspected configuration), for later stages. */
+  readonly meta?: Record<string, unknown>;
+}
