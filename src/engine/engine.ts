@@ -127,6 +127,9 @@ export function createEngine(rules: readonly CompiledRule[], options: EngineOpti
     }
   });
   const fieldTargets = [...fieldAnchors.entries()];
+  // one alternation of every msg anchor rejects most routine lines in a single regex scan;
+  // only a hit pays for the per-anchor includes
+  const anyMsgAnchor = msgAnchors.length > 0 ? new RegExp(msgAnchors.map((a) => escapeRegex(a.literal)).join('|')) : null;
 
   // --- state
   const states: Map<string, NodeState>[] = rules.map(() => new Map());
@@ -195,9 +198,11 @@ export function createEngine(rules: readonly CompiledRule[], options: EngineOpti
     const exact = byMsg.get(event.msg);
     if (exact !== undefined) tryEntries(exact, event);
     const msg = event.msg;
-    for (let i = 0; i < msgAnchors.length; i++) {
-      const a = msgAnchors[i]!;
-      if (msg.includes(a.literal)) tryEntries(a.entries, event);
+    if (anyMsgAnchor !== null && anyMsgAnchor.test(msg)) {
+      for (let i = 0; i < msgAnchors.length; i++) {
+        const a = msgAnchors[i]!;
+        if (msg.includes(a.literal)) tryEntries(a.entries, event);
+      }
     }
     for (let t = 0; t < fieldTargets.length; t++) {
       const [field, anchors] = fieldTargets[t]!;
@@ -316,6 +321,10 @@ export function nodeOfSubject(subject: CheckSubject, snapshot: ClusterSnapshot, 
   const member = snapshot.members.find((m) => (memberId && m.id === memberId) || (endpoint && m.clientURLs.includes(endpoint)));
   if (member?.name) return aliases.get(member.name) ?? member.name;
   return memberId || endpoint || 'cluster';
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }
 
 function cmp(a: string, b: string): number {
