@@ -217,6 +217,11 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
         component: 'etcdserver/membership',
         facts: { 'removed-remote-peer-id': 'f02ec9547f064782', 'cluster-id': '6946a89cb21e8bbb' },
       },
+      {
+        msg: 'removed member 193d39c25fe01b91 from cluster 8947c960ebd7a65e',
+        component: 'etcdserver/membership',
+        facts: { 'removed-remote-peer-id': '193d39c25fe01b91', 'cluster-id': '8947c960ebd7a65e' },
+      },
     ],
   },
   {
@@ -267,9 +272,9 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     first: ['removed'],
     literal: 'removed peer ',
     pattern: new RegExp(`^removed peer (?<removed_remote_peer_id>${ID})$`),
-    source: 'rafthttp/transport.go RemovePeer: "removed peer %s"',
+    source: 'rafthttp/transport.go RemovePeer',
     examples: [
-      { msg: 'removed peer f02ec9547f064782', component: 'rafthttp', facts: { 'removed-remote-peer-id': 'f02ec9547f064782' } },
+      { msg: 'removed peer 193d39c25fe01b91', component: 'rafthttp', facts: { 'removed-remote-peer-id': '193d39c25fe01b91' } },
     ],
   },
 
@@ -293,7 +298,13 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     pattern: /^data dir = (?<data_dir>.*)$/,
     components: CONFIG_PKGS,
     source: 'embed/etcd.go StartEtcd',
-    examples: [{ msg: 'data dir = /var/lib/etcd', component: 'embed', facts: { 'data-dir': '/var/lib/etcd' } }],
+    examples: [
+      {
+        msg: 'data dir = /tmp/etcddoctor-capture/capnslog/healthy/etcd1.data',
+        component: 'embed',
+        facts: { 'data-dir': '/tmp/etcddoctor-capture/capnslog/healthy/etcd1.data' },
+      },
+    ],
   },
   {
     id: 'config-member-dir',
@@ -302,7 +313,13 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     pattern: /^member dir = (?<member_dir>.*)$/,
     components: CONFIG_PKGS,
     source: 'embed/etcd.go StartEtcd',
-    examples: [{ msg: 'member dir = /var/lib/etcd/member', component: 'embed', facts: { 'member-dir': '/var/lib/etcd/member' } }],
+    examples: [
+      {
+        msg: 'member dir = /tmp/etcddoctor-capture/capnslog/healthy/etcd1.data/member',
+        component: 'embed',
+        facts: { 'member-dir': '/tmp/etcddoctor-capture/capnslog/healthy/etcd1.data/member' },
+      },
+    ],
   },
   {
     id: 'config-heartbeat',
@@ -342,6 +359,7 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     source: 'embed/etcd.go StartEtcd: "initial cluster = %s" (types.URLsMap String)',
     examples: [
       {
+        // format from embed/etcd.go: "initial cluster = %s" (types.URLsMap String)
         msg: 'initial cluster = m1=http://127.0.0.71:2380,m2=http://127.0.0.72:2380,m3=http://127.0.0.73:2380',
         component: 'embed',
         facts: { 'initial-cluster': 'm1=http://127.0.0.71:2380,m2=http://127.0.0.72:2380,m3=http://127.0.0.73:2380' },
@@ -357,6 +375,7 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     components: CONFIG_PKGS,
     source: 'embed/etcd.go StartEtcd: "initial advertise peer URLs = %s" (types.URLs String joins with commas)',
     examples: [
+      // format from embed/etcd.go; the captures so far start members whose data dir already exists
       { msg: 'initial advertise peer URLs = http://127.0.0.71:2380', component: 'embed', facts: { 'initial-advertise-peer-urls': 'http://127.0.0.71:2380' } },
     ],
   },
@@ -368,7 +387,9 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     components: CONFIG_PKGS,
     source: 'embed/etcd.go StartEtcd',
     examples: [
+      { msg: 'advertise client URLs = http://127.0.0.1:30101', component: 'embed', facts: { 'advertise-client-urls': 'http://127.0.0.1:30101' } },
       {
+        // two URLs: types.URLs String joins them with commas (3.3 prints the line under etcdserver:)
         msg: 'advertise client URLs = http://127.0.0.71:2379,http://10.0.0.71:2379',
         component: 'etcdserver',
         facts: { 'advertise-client-urls': 'http://127.0.0.71:2379,http://10.0.0.71:2379' },
@@ -422,6 +443,11 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
         component: 'rafthttp',
         facts: { 'remote-peer-cluster-id': '18938993732f65e', 'local-member-cluster-id': '6946a89cb21e8bbb' },
       },
+      {
+        msg: 'request cluster ID mismatch (got 7674ac02e2676451 want a7123901d2400d2e)',
+        component: 'rafthttp',
+        facts: { 'remote-peer-cluster-id': '7674ac02e2676451', 'local-member-cluster-id': 'a7123901d2400d2e' },
+      },
     ],
   },
   {
@@ -469,6 +495,11 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
         msg: 'rejected the stream from peer f02ec9547f064782 since it was removed',
         component: 'rafthttp',
         facts: { 'remote-peer-id-from': 'f02ec9547f064782' },
+      },
+      {
+        msg: 'rejected the stream from peer 193d39c25fe01b91 since it was removed',
+        component: 'rafthttp',
+        facts: { 'remote-peer-id-from': '193d39c25fe01b91' },
       },
     ],
   },
@@ -577,6 +608,11 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
         facts: { 'peer-id': '6503282357c5fd4a', error: 'failed to dial 6503282357c5fd4a on stream Message (peer 6503282357c5fd4a failed to find local node 48444cac210e141)' },
       },
       {
+        msg: 'failed to read 1afd70a8c0f9c371 on stream MsgApp v2 (context canceled)',
+        component: 'rafthttp',
+        facts: { 'peer-id': '1afd70a8c0f9c371', error: 'failed to read 1afd70a8c0f9c371 on stream MsgApp v2 (context canceled)' },
+      },
+      {
         msg: 'failed to read d29cb07ef729e93 on stream Message (unexpected EOF)',
         component: 'rafthttp',
         facts: { 'peer-id': 'd29cb07ef729e93', error: 'failed to read d29cb07ef729e93 on stream Message (unexpected EOF)' },
@@ -612,6 +648,11 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
         msg: 'lost the TCP streaming connection with peer d29cb07ef729e93 (stream Message writer)',
         component: 'rafthttp',
         facts: { 'remote-peer-id': 'd29cb07ef729e93', 'stream-writer-type': 'stream Message' },
+      },
+      {
+        msg: 'lost the TCP streaming connection with peer 6a6e359dd1b9bc2a (stream MsgApp v2 writer)',
+        component: 'rafthttp',
+        facts: { 'remote-peer-id': '6a6e359dd1b9bc2a', 'stream-writer-type': 'stream MsgApp v2' },
       },
       {
         msg: 'lost the TCP streaming connection with peer d29cb07ef729e93 (stream MsgApp v2 reader)',
@@ -700,6 +741,7 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
         facts: { 'heartbeat-interval': '2ms', 'exceeded-duration': '4.637912ms', to: '92cf7010a6eaac48' },
       },
       {
+        // format from etcdserver/raft.go processMessages with the default heartbeat
         msg: 'failed to send out heartbeat on time (exceeded the 100ms timeout for 2.3s, to 7a9c1c5b9d1f4f0e)',
         component: 'etcdserver',
         facts: { 'heartbeat-interval': '100ms', 'exceeded-duration': '2.3s', to: '7a9c1c5b9d1f4f0e' },
@@ -712,6 +754,7 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     literal: 'sync duration of ',
     pattern: new RegExp(`^sync duration of (?<took>${DUR}), expected less than (?<expected_duration>${DUR})$`),
     source: 'wal/wal.go (*WAL).sync: "sync duration of %v, expected less than %v"',
+    // format from wal/wal.go (*WAL).sync; warnSyncDuration is 1s
     examples: [{ msg: 'sync duration of 1.2s, expected less than 1s', component: 'wal', facts: { took: '1.2s', 'expected-duration': '1s' } }],
   },
   {
@@ -740,10 +783,24 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
         facts: { prefix: 'read-only range ', request: 'key:"slow1" ', response: 'range_response_count:1 size:24', took: '1.2s' },
       },
       {
-        // result of a failed request, from etcdserver/util.go: result = fmt.Sprintf("error:%v", err)
-        msg: 'read-only range request "key:\\"/registry/pods\\" " with result "error:context canceled" took too long (3.2s) to execute',
+        // a failed request: etcdserver/util.go prints result = fmt.Sprintf("error:%v", err)
+        msg: 'read-only range request "key:\\"health\\" " with result "error:context canceled" took too long (2.999077496s) to execute',
         component: 'etcdserver',
-        facts: { prefix: 'read-only range ', request: 'key:"/registry/pods" ', error: 'context canceled', took: '3.2s' },
+        facts: { prefix: 'read-only range ', request: 'key:"health" ', error: 'context canceled', took: '2.999077496s' },
+      },
+    ],
+  },
+  {
+    id: 'read-index-retry',
+    first: ['waiting'],
+    literal: 'waiting for ReadIndex response took too long',
+    pattern: new RegExp(`^waiting for ReadIndex response took too long, retrying \\(sent-request-id: (?<sent_request_id>${N}), retry-timeout: (?<retry_timeout>${DUR})\\)`),
+    source: 'etcdserver/v3_server.go requestCurrentIndex (3.4.20+)',
+    examples: [
+      {
+        msg: 'waiting for ReadIndex response took too long, retrying (sent-request-id: 3010271527893009162, retry-timeout: 500ms)',
+        component: 'etcdserver',
+        facts: { 'sent-request-id': '3010271527893009162', 'retry-timeout': '500ms' },
       },
     ],
   },
@@ -753,7 +810,10 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     literal: ' raised by peer ',
     pattern: new RegExp(`^alarm (?<alarm>[A-Z]+) raised by peer (?<from>${ID})$`),
     source: 'etcdserver/apply.go (*applierV3backend).Alarm',
-    examples: [{ msg: 'alarm NOSPACE raised by peer e2f9a48c0acfe76', component: 'etcdserver', facts: { alarm: 'NOSPACE', from: 'e2f9a48c0acfe76' } }],
+    examples: [
+      { msg: 'alarm NOSPACE raised by peer e2f9a48c0acfe76', component: 'etcdserver', facts: { alarm: 'NOSPACE', from: 'e2f9a48c0acfe76' } },
+      { msg: 'alarm NOSPACE raised by peer a02f0f195b1e10e9', component: 'etcdserver', facts: { alarm: 'NOSPACE', from: 'a02f0f195b1e10e9' } },
+    ],
   },
   {
     id: 'health-error-alarm',
@@ -916,8 +976,10 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     source: 'raft/raft.go become*',
     examples: [
       { msg: '1a6398006685d120 became follower at term 0', component: 'raft', facts: { 'raft-local-id': '1a6398006685d120', 'raft-state': 'follower', term: '0' } },
+      { msg: '355da854f7714692 became candidate at term 3', component: 'raft', facts: { 'raft-local-id': '355da854f7714692', 'raft-state': 'candidate', term: '3' } },
+      { msg: '355da854f7714692 became leader at term 3', component: 'raft', facts: { 'raft-local-id': '355da854f7714692', 'raft-state': 'leader', term: '3' } },
+      // format from raft/raft.go becomePreCandidate (--pre-vote, default on in 3.5+)
       { msg: '52a1d530dc8029dd became pre-candidate at term 1', component: 'raft', facts: { 'raft-local-id': '52a1d530dc8029dd', 'raft-state': 'pre-candidate', term: '1' } },
-      { msg: '52a1d530dc8029dd became leader at term 2', component: 'raft', facts: { 'raft-local-id': '52a1d530dc8029dd', 'raft-state': 'leader', term: '2' } },
     ],
   },
   {
@@ -928,9 +990,9 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     source: 'raft/node.go run',
     examples: [
       {
-        msg: 'raft.node: 52a1d530dc8029dd elected leader 7a9c1c5b9d1f4f0e at term 2',
+        msg: 'raft.node: 1afd70a8c0f9c371 elected leader 6a6e359dd1b9bc2a at term 2',
         component: 'raft',
-        facts: { 'raft-local-id': '52a1d530dc8029dd', 'leader-id': '7a9c1c5b9d1f4f0e', term: '2' },
+        facts: { 'raft-local-id': '1afd70a8c0f9c371', 'leader-id': '6a6e359dd1b9bc2a', term: '2' },
       },
     ],
   },
@@ -942,6 +1004,7 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     source: 'raft/node.go run: "raft.node: %x changed leader from %x to %x at term %d"',
     examples: [
       {
+        // format from raft/node.go run
         msg: 'raft.node: 52a1d530dc8029dd changed leader from 7a9c1c5b9d1f4f0e to 52a1d530dc8029dd at term 5',
         component: 'raft',
         facts: { 'raft-local-id': '52a1d530dc8029dd', 'previous-leader-id': '7a9c1c5b9d1f4f0e', 'leader-id': '52a1d530dc8029dd', term: '5' },
@@ -956,9 +1019,9 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     source: 'raft/node.go run',
     examples: [
       {
-        msg: 'raft.node: 52a1d530dc8029dd lost leader 7a9c1c5b9d1f4f0e at term 3',
+        msg: 'raft.node: 1afd70a8c0f9c371 lost leader 6a6e359dd1b9bc2a at term 3',
         component: 'raft',
-        facts: { 'raft-local-id': '52a1d530dc8029dd', 'lost-leader-id': '7a9c1c5b9d1f4f0e', term: '3' },
+        facts: { 'raft-local-id': '1afd70a8c0f9c371', 'lost-leader-id': '6a6e359dd1b9bc2a', term: '3' },
       },
     ],
   },
@@ -969,7 +1032,7 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     pattern: new RegExp(`^(?<raft_local_id>${ID}) stepped down to follower since quorum is not active$`),
     source: 'raft/raft.go stepLeader (CheckQuorum)',
     examples: [
-      { msg: 'e3b8ae94f08a5155 stepped down to follower since quorum is not active', component: 'raft', facts: { 'raft-local-id': 'e3b8ae94f08a5155' } },
+      { msg: '6b92d1fd7dad29c6 stepped down to follower since quorum is not active', component: 'raft', facts: { 'raft-local-id': '6b92d1fd7dad29c6' } },
     ],
   },
   {
@@ -981,30 +1044,42 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     source: 'raft/raft.go Step',
     examples: [
       {
-        msg: '52a1d530dc8029dd [term: 1] received a MsgVote message with higher term from 7a9c1c5b9d1f4f0e [term: 2]',
+        msg: '1afd70a8c0f9c371 [term: 1] received a MsgVote message with higher term from 6a6e359dd1b9bc2a [term: 2]',
         component: 'raft',
-        facts: { 'raft-local-id': '52a1d530dc8029dd', term: '1', 'message-type': 'MsgVote', from: '7a9c1c5b9d1f4f0e', 'remote-term': '2' },
+        facts: { 'raft-local-id': '1afd70a8c0f9c371', term: '1', 'message-type': 'MsgVote', from: '6a6e359dd1b9bc2a', 'remote-term': '2' },
+      },
+      {
+        msg: '9f6a883067d37cf3 [term: 1] received a MsgApp message with higher term from 7c11174e88d98042 [term: 2]',
+        component: 'raft',
+        facts: { 'raft-local-id': '9f6a883067d37cf3', term: '1', 'message-type': 'MsgApp', from: '7c11174e88d98042', 'remote-term': '2' },
       },
     ],
   },
   {
     id: 'raft-vote-response',
     first: [MEMBER_ID],
-    literal: ' received Msg',
-    pattern: new RegExp(`^(?<raft_local_id>${ID}) received (?<message_type>MsgVoteResp|MsgPreVoteResp) (?<rejection>rejection )?from (?<vote_from>${ID}) at term (?<term>${N})$`),
-    derive: (f) => {
-      f['vote-granted'] = f.rejection === undefined ? 'true' : 'false';
-      delete f.rejection;
-    },
+    literal: 'VoteResp from ',
+    pattern: new RegExp(`^(?<raft_local_id>${ID}) received (?<message_type>MsgVoteResp|MsgPreVoteResp) from (?<vote_from>${ID}) at term (?<term>${N})$`),
+    constant: { 'vote-granted': 'true' },
     source: 'raft/raft.go poll',
     examples: [
       {
-        msg: '52a1d530dc8029dd received MsgVoteResp from 52a1d530dc8029dd at term 2',
+        msg: 'ab017c3f575883d1 received MsgVoteResp from 690fbc8137b5f56d at term 2',
         component: 'raft',
-        facts: { 'raft-local-id': '52a1d530dc8029dd', 'message-type': 'MsgVoteResp', 'vote-from': '52a1d530dc8029dd', term: '2', 'vote-granted': 'true' },
+        facts: { 'raft-local-id': 'ab017c3f575883d1', 'message-type': 'MsgVoteResp', 'vote-from': '690fbc8137b5f56d', term: '2', 'vote-granted': 'true' },
       },
+    ],
+  },
+  {
+    id: 'raft-vote-rejection',
+    first: [MEMBER_ID],
+    literal: 'VoteResp rejection from ',
+    pattern: new RegExp(`^(?<raft_local_id>${ID}) received (?<message_type>MsgVoteResp|MsgPreVoteResp) rejection from (?<vote_from>${ID}) at term (?<term>${N})$`),
+    constant: { 'vote-granted': 'false' },
+    source: 'raft/raft.go poll: "%x received %s rejection from %x at term %d"',
+    examples: [
       {
-        // format from raft/raft.go poll: "%x received %s rejection from %x at term %d"
+        // format from raft/raft.go poll
         msg: '52a1d530dc8029dd received MsgPreVoteResp rejection from 7a9c1c5b9d1f4f0e at term 4',
         component: 'raft',
         facts: { 'raft-local-id': '52a1d530dc8029dd', 'message-type': 'MsgPreVoteResp', 'vote-from': '7a9c1c5b9d1f4f0e', term: '4', 'vote-granted': 'false' },
@@ -1019,9 +1094,9 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     source: 'raft/raft.go campaign',
     examples: [
       {
-        msg: '52a1d530dc8029dd [logterm: 1, index: 3] sent MsgVote request to 7a9c1c5b9d1f4f0e at term 2',
+        msg: '355da854f7714692 [logterm: 2, index: 11] sent MsgVote request to 1afd70a8c0f9c371 at term 3',
         component: 'raft',
-        facts: { 'raft-local-id': '52a1d530dc8029dd', 'log-term': '1', 'log-index': '3', 'message-type': 'MsgVote', 'vote-to': '7a9c1c5b9d1f4f0e', term: '2' },
+        facts: { 'raft-local-id': '355da854f7714692', 'log-term': '2', 'log-index': '11', 'message-type': 'MsgVote', 'vote-to': '1afd70a8c0f9c371', term: '3' },
       },
     ],
   },
@@ -1033,9 +1108,9 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     source: 'raft/raft.go Step: "%x [logterm: %d, index: %d, vote: %x] cast %s for %x [logterm: %d, index: %d] at term %d"',
     examples: [
       {
-        msg: '7a9c1c5b9d1f4f0e [logterm: 1, index: 3, vote: 0] cast MsgVote for 52a1d530dc8029dd [logterm: 1, index: 3] at term 2',
+        msg: '1afd70a8c0f9c371 [logterm: 1, index: 3, vote: 0] cast MsgVote for 6a6e359dd1b9bc2a [logterm: 1, index: 3] at term 2',
         component: 'raft',
-        facts: { 'raft-local-id': '7a9c1c5b9d1f4f0e', 'message-type': 'MsgVote', 'vote-to': '52a1d530dc8029dd', term: '2' },
+        facts: { 'raft-local-id': '1afd70a8c0f9c371', 'message-type': 'MsgVote', 'vote-to': '6a6e359dd1b9bc2a', term: '2' },
       },
     ],
   },
@@ -1053,6 +1128,12 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
         component: 'raft',
         facts: { 'raft-local-id': '52a1d530dc8029dd', voters: 'e3fd05a0006f1bd4' },
       },
+      { msg: '690fbc8137b5f56d switched to configuration voters=()', component: 'raft', facts: { 'raft-local-id': '690fbc8137b5f56d', voters: '' } },
+      {
+        msg: '690fbc8137b5f56d switched to configuration voters=(3013853076180476909 7570476761804567917 12322266666952590289)',
+        component: 'raft',
+        facts: { 'raft-local-id': '690fbc8137b5f56d', voters: '29d35b679af4a3ed,690fbc8137b5f56d,ab017c3f575883d1' },
+      },
       {
         // tracker.Config String with a joint config and a learner (raft/tracker/tracker.go)
         msg: '52a1d530dc8029dd switched to configuration voters=(1 5954274588195039709)&&(1) learners=(1022205277697277558)',
@@ -1068,6 +1149,7 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     pattern: new RegExp(`^(?<raft_local_id>${ID}) no leader at term (?<term>${N}); dropping `),
     source: 'raft/raft.go stepFollower, stepCandidate',
     examples: [
+      // format from raft/raft.go stepFollower
       { msg: 'e3b8ae94f08a5155 no leader at term 3; dropping proposal', component: 'raft', facts: { 'raft-local-id': 'e3b8ae94f08a5155', term: '3' } },
     ],
   },
@@ -1079,6 +1161,7 @@ export const MESSAGE_TEMPLATES: readonly MessageTemplate[] = [
     pattern: new RegExp(`^(?:(?<raft_local_id>${ID}) (?:\\(leader (?<is_leader>true|false)\\) )?)?A tick missed to fire`),
     source: 'raft/node.go Tick',
     examples: [
+      // formats from raft/node.go Tick: 3.4, 3.5+, 3.3
       {
         msg: '52a1d530dc8029dd (leader true) A tick missed to fire. Node blocks too long!',
         component: 'raft',

@@ -1,6 +1,9 @@
 // Every message template's own examples, lines that must give no facts, and the cost of a bad line.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  MEMBER_ID,
   MESSAGE_TEMPLATES,
   decimalIdToHex,
   extractMessageFacts,
@@ -124,5 +127,67 @@ describe('helpers', () => {
   it('undoes Go %q quoting', () => {
     expect(unquoteGo('"key:\\"a\\\\b\\" \\x41\\u00e9\\n"')).toBe('key:"a\\b" Aé\n');
     expect(unquoteGo('""')).toBe('');
+  });
+});
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'real');
+const CAPNSLOG = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ [A-Z] \| ([^:]+): (.*)$/;
+const RAFT_STDLIB = /^raft\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d (?:[A-Z]+: )?(.*)$/;
+// Member and cluster IDs; `sent-request-id` is a decimal request number, not one of them.
+const ID_FIELD = /(?:member|peer|leader|cluster|local)-id(?:-from)?$|^(?:from|to|vote-to|vote-from|raft-local-id)$/;
+
+/** Messages of the real captures, with the component the parsers give them. */
+function realMessages(): Array<{ where: string; msg: string; component: string }> {
+  const out: Array<{ where: string; msg: string; component: string }> = [];
+  for (const format of ['capnslog', 'zap']) {
+    const dir = join(FIXTURES, format);
+    if (!existsSync(dir)) continue;
+    for (const scenario of readdirSync(dir)) {
+      const sdir = join(dir, scenario);
+      if (!existsSync(sdir) || !readdirSync(sdir).length) continue;
+      for (const file of readdirSync(sdir).filter((f) => /^etcd\d+\.log$/.test(f))) {
+        const where = `${format}/${scenario}/${file}`;
+        for (const line of readFileSync(join(sdir, file), 'utf8').split('\n')) {
+          let m = CAPNSLOG.exec(line);
+          if (m) out.push({ where, msg: m[2]!, component: m[1]! });
+          else if ((m = RAFT_STDLIB.exec(line))) out.push({ where, msg: m[1]!, component: 'raft' });
+          else if (line.startsWith('{')) {
+            try {
+              const j = JSON.parse(line) as { msg?: unknown; error?: unknown };
+              if (typeof j.msg === 'string') out.push({ where, msg: j.msg, component: '' });
+              if (typeof j.error === 'string') out.push({ where, msg: j.error, component: '' });
+            } catch {
+              // a truncated line at the end of a capture
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+describe('real captures in fixtures/real', () => {
+  const messages = realMessages();
+
+  it.skipIf(messages.length === 0)('match every template whose first word and literal they carry', () => {
+    const nearMisses: string[] = [];
+    for (const { where, msg, component } of messages) {
+      if (matchMessageTemplate(msg, component) !== undefined) continue;
+      const word = firstWord(msg);
+      const hex = /^[0-9a-f]{1,16}$/.test(word);
+      const near = MESSAGE_TEMPLATES.filter((t) => (t.first.includes(word) || (hex && t.first.includes(MEMBER_ID))) && msg.includes(t.literal));
+      if (near.length > 0) nearMisses.push(`${where}: [${near.map((t) => t.id).join(',')}] ${msg}`);
+    }
+    expect(nearMisses).toEqual([]);
+  });
+
+  it.skipIf(messages.length === 0)('give member IDs as unpadded lowercase hex', () => {
+    for (const { where, msg, component } of messages) {
+      for (const [k, v] of Object.entries(extractMessageFacts(msg, component))) {
+        if (ID_FIELD.test(k)) expect(v, `${where}: ${k} in ${msg}`).toMatch(/^[0-9a-f]{1,16}$/);
+        if (k === 'voters') expect(v, `${where}: ${msg}`).toMatch(/^(?:[0-9a-f]{1,16}(?:,[0-9a-f]{1,16})*)?$/);
+      }
+    }
   });
 });
