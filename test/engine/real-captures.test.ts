@@ -24,7 +24,7 @@ function diagnose(format: string, scenario: string): EngineResult {
       .split('\n')
       .forEach((text, i) => {
         const parsed = parser.parse({ source: file, lineNo: i + 1, text, node, nodeOrigin: 'filename' });
-        if (parsed !== 'continuation' && parsed.kind === 'event') engine.observe(parsed);
+        if (parsed.kind === 'event') engine.observe(parsed);
       });
   }
   return engine.finish({ snapshot: emptySnapshot(), inputsGiven: new Set(['logs']) });
