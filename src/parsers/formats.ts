@@ -274,8 +274,6 @@ const FMT_RE = /^\[(WARNING|ERROR|INFO)\] /;
 const FMT_LITERALS: readonly [string, Level][] = [
   ['etcd on unsupported platform without ETCD_UNSUPPORTED_ARCH', 'critical'],
   ['running etcd on unsupported architecture', 'warn'],
-  ['Error: ', 'error'],
-  ['Error:  ', 'error'],
 ];
 
 export function parseFmt(line: string): LineParts | null {

@@ -1,0 +1,64 @@
+// `etcddoctor logs [inputs...]`: read logs and etcdctl outputs, then report.
+import { writeFile } from 'node:fs/promises';
+import { diagnoseSources } from '../pipeline/diagnose.js';
+import { compileRules } from '../rules/compile.js';
+import { loadRules } from '../rules/load.js';
+import { parseTimeZone } from '../parsers/time.js';
+import { UsageError } from '../sources/errors.js';
+import { expandInputs, parseNodeFlags, type InputSpec } from '../sources/file-source.js';
+import { renderFindings, renderInputsAndNodes } from '../report/summary-text.js';
+import { EXIT_ERROR, EXIT_OK } from './exit-codes.js';
+import type { CliIO } from './io.js';
+import { writeOut } from './io.js';
+
+export interface LogsOptions {
+  node: string[];
+  tz?: string;
+  year?: string;
+  format: string;
+  output?: string;
+  rules: string[];
+  verbose?: boolean;
+}
+
+const FORMATS = ['text', 'json'];
+
+export async function runLogs(inputs: string[], opts: LogsOptions, io: CliIO): Promise<number> {
+  if (!FORMATS.includes(opts.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${opts.format}")`);
+  const tz = opts.tz === undefined ? undefined : parseTimeZone(opts.tz);
+  if (tz === null) throw new UsageError(`--tz "${opts.tz}": expected UTC, an offset like +08:00, or a zone like Asia/Shanghai`);
+  let yearHint: number | undefined;
+  if (opts.year !== undefined) {
+    yearHint = Number(opts.year);
+    if (!Number.isInteger(yearHint) || yearHint < 1970 || yearHint > 9999) throw new UsageError(`--year "${opts.year}": expected a year such as 2026`);
+  }
+  const nodeFlags = parseNodeFlags(opts.node);
+  if (nodeFlags.errors.length > 0) throw new UsageError(nodeFlags.errors.join('; '));
+
+  let specs: InputSpec[] = inputs.map((input) => ({ input }));
+  if (specs.length === 0) {
+    if (io.stdinIsTTY) {
+      throw new UsageError('no input: name log files or folders, or pipe logs in (docker logs etcd1 2>&1 | etcddoctor logs -)');
+    }
+    specs = [{ input: '-' }];
+  }
+  if (specs.filter((s) => s.input === '-').length > 1) throw new UsageError('stdin (-) can be named only once');
+
+  const rules = compileRules((await loadRules(opts.rules)).map((r) => r.rule));
+  const expanded = await expandInputs(specs, () => io.stdin, nodeFlags.byPath);
+  const { report, analysis } = await diagnoseSources(expanded.sources, expanded.errors, { rules, tz, yearHint });
+
+  const text =
+    opts.format === 'json'
+      ? JSON.stringify(report, null, 2) + '\n'
+      : renderInputsAndNodes(report) + renderFindings(report, { verbose: opts.verbose ?? false });
+  if (opts.output) await writeFile(opts.output, text);
+  else await writeOut(io.stdout, text);
+
+  for (const i of report.inputs) for (const e of i.errors) await writeOut(io.stderr, `etcddoctor: ${i.input}: ${e}\n`);
+  if (!analysis.anythingRead) {
+    await writeOut(io.stderr, 'etcddoctor: nothing could be read from the inputs given\n');
+    return EXIT_ERROR;
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,74 @@
+// The commander program factory: a fresh program per run, so tests never share state.
+import { Command, CommanderError, Option } from 'commander';
+import { toolVersion } from '../version.js';
+import { EXIT_ERROR } from './exit-codes.js';
+import type { CliIO } from './io.js';
+import { runLogs, type LogsOptions } from './logs-command.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function createProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('etcddoctor')
+    .description('Tells you why your etcd cluster is broken and exactly how to fix it.')
+    .version(toolVersion())
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError('(run etcddoctor --help for usage)');
+
+  program
+    .command('logs')
+    .description('read etcd logs and etcdctl outputs from files, folders or stdin, and report')
+    .argument('[inputs...]', 'log files, folders (every log file in them), or - for stdin')
+    .option('--node <NAME=PATH>', 'the node a file belongs to (repeatable)', collect, [])
+    .option('--tz <zone>', 'time zone of capnslog stamps, which carry none (default UTC)')
+    .option('--year <year>', 'year of journald/syslog stamps, which carry none (default: this year)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--rules <dir>', 'add the rule files in this folder to the built-in catalog (repeatable)', collect, [])
+    .option('-v, --verbose', 'show every evidence line kept')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  etcddoctor logs etcd1.log etcd2.log etcd3.log
+  etcddoctor logs ./captured-logs/
+  docker logs etcd1 2>&1 | etcddoctor logs -
+  docker compose logs --no-color | etcddoctor logs
+  etcddoctor logs --node etcd1=/var/log/etcd.log member-list.txt endpoint-health.json
+
+Exit codes: 0 no problem at or above --fail-on, 1 problems found, 2 usage or input error.`,
+    )
+    .action(async (inputs: string[], opts: LogsOptions) => {
+      setExit(await runLogs(inputs, opts, io));
+    });
+
+  return program;
+}
+
+/** Run the CLI with argv (without node and script). Resolves to the exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  let code = 0;
+  const program = createProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit with 0; commander already printed usage errors.
+      return err.exitCode === 0 ? 0 : EXIT_ERROR;
+    }
+    const e = err as Error;
+    if (e?.name === 'UsageError' || e?.name === 'SourceError' || e?.name === 'RuleFileError') {
+      io.stderr.write(`etcddoctor: ${e.message}\n`);
+      return EXIT_ERROR;
+    }
+    io.stderr.write(`etcddoctor: internal error: ${e?.message ?? String(err)}\n`);
+    if (io.env.ETCDDOCTOR_DEBUG) io.stderr.write(`${e?.stack ?? ''}\n`);
+    return EXIT_ERROR;
+  }
+}

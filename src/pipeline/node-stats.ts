@@ -1,0 +1,229 @@
+// Counts what each node's lines say about it: lines, formats, time span, and the identity facts
+// its startup lines give (member ID, name, cluster ID, version, URLs).
+import type { LogEvent, LogFormat, NodeOrigin, ParsedLine } from '../model/event.js';
+import type { NodeSummary } from '../model/report.js';
+
+const MAX_DISTINCT = 16;
+
+interface NodeAcc {
+  name: string;
+  origin: NodeOrigin;
+  lines: number;
+  events: number;
+  unparsed: number;
+  formats: Set<LogFormat>;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  sources: Set<string>;
+  memberIds: string[];
+  raftIds: Map<string, number>;
+  memberName: string | null;
+  version: string | null;
+  clusterIds: string[];
+  peerURLs: string[];
+  clientURLs: string[];
+  /** Unparsed lines per source, so a source that was not a log at all can be left out. */
+  unparsedBySource: Map<string, number>;
+}
+
+function pushDistinct(list: string[], value: string): void {
+  if (!list.includes(value) && list.length < MAX_DISTINCT) list.push(value);
+}
+
+function asStrings(v: unknown): string[] {
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  return [];
+}
+
+const HEX_ID = /^[0-9a-f]{1,16}$/;
+const NAME_IN_ATTRS = /\{Name:([^\s}]*)/;
+
+/** Startup messages whose `local-member-id` is the node's own identity. */
+function memberIdOf(e: LogEvent): string | null {
+  const id = e.fields['local-member-id'];
+  return typeof id === 'string' && HEX_ID.test(id) ? id : null;
+}
+
+function memberNameOf(e: LogEvent): string | null {
+  const f = e.fields;
+  // zap `starting an etcd server` has `name`; capnslog `embed: name = etcd1` gives the same fact.
+  if (typeof f.name === 'string' && f.name !== '' && (e.msg.includes('starting an etcd server') || /^name = /.test(e.msg))) {
+    return f.name;
+  }
+  const attrs = f['local-member-attributes'];
+  if (typeof attrs === 'string') {
+    const m = NAME_IN_ATTRS.exec(attrs);
+    if (m && m[1]) return m[1];
+  }
+  if (e.msg.startsWith('published {Name:')) {
+    const m = NAME_IN_ATTRS.exec(e.msg);
+    if (m && m[1]) return m[1];
+  }
+  return null;
+}
+
+export class NodeStats {
+  private readonly nodes = new Map<string, NodeAcc>();
+
+  private acc(name: string, origin: NodeOrigin): NodeAcc {
+    let a = this.nodes.get(name);
+    if (!a) {
+      a = {
+        name,
+        origin,
+        lines: 0,
+        events: 0,
+        unparsed: 0,
+        formats: new Set(),
+        firstSeen: null,
+        lastSeen: null,
+        sources: new Set(),
+        memberIds: [],
+        raftIds: new Map(),
+        memberName: null,
+        version: null,
+        clusterIds: [],
+        peerURLs: [],
+        clientURLs: [],
+        unparsedBySource: new Map(),
+      };
+      this.nodes.set(name, a);
+    }
+    return a;
+  }
+
+  /** A continuation line still counts as a line of its node. */
+  observeContinuation(node: string, origin: NodeOrigin): void {
+    this.acc(node, origin).lines++;
+  }
+
+  observe(p: ParsedLine, origin: NodeOrigin = 'unknown'): void {
+    if (p.kind === 'unparsed') {
+      const a = this.acc(p.node, origin);
+      a.lines++;
+      if (p.reason === 'empty line') return;
+      a.unparsed++;
+      a.unparsedBySource.set(p.ref.source, (a.unparsedBySource.get(p.ref.source) ?? 0) + 1);
+      a.sources.add(p.ref.source);
+      return;
+    }
+    const e = p;
+    const a = this.acc(e.node, e.nodeOrigin);
+    a.lines++;
+    a.events++;
+    a.formats.add(e.format);
+    a.sources.add(e.ref.source);
+    if (e.ts !== null) {
+      if (a.firstSeen === null || e.ts < a.firstSeen) a.firstSeen = e.ts;
+      if (a.lastSeen === null || e.ts > a.lastSeen) a.lastSeen = e.ts;
+    }
+    const f = e.fields;
+    const id = memberIdOf(e);
+    if (id !== null && a.memberIds[a.memberIds.length - 1] !== id) {
+      const i = a.memberIds.indexOf(id);
+      if (i >= 0) a.memberIds.splice(i, 1);
+      pushDistinct(a.memberIds, id);
+    }
+    const raftId = f['raft-local-id'];
+    if (typeof raftId === 'string' && HEX_ID.test(raftId)) a.raftIds.set(raftId, (a.raftIds.get(raftId) ?? 0) + 1);
+    const name = memberNameOf(e);
+    if (name !== null) a.memberName = name;
+    const version = f['etcd-version'];
+    if (typeof version === 'string' && version !== '') a.version = version;
+    for (const key of ['cluster-id', 'local-member-cluster-id']) {
+      const c = f[key];
+      if (typeof c === 'string' && HEX_ID.test(c)) pushDistinct(a.clusterIds, c);
+    }
+    for (const u of asStrings(f['initial-advertise-peer-urls'])) pushDistinct(a.peerURLs, u);
+    for (const u of asStrings(f['advertise-client-urls'])) pushDistinct(a.clientURLs, u);
+  }
+
+  /** Exclude a source's unparsed lines (a file that turned out to be no log at all). */
+  forgetUnparsed(source: string): void {
+    for (const a of this.nodes.values()) {
+      const n = a.unparsedBySource.get(source);
+      if (n) {
+        a.unparsed -= n;
+        a.lines -= n;
+        a.unparsedBySource.delete(source);
+        if (a.unparsedBySource.size === 0 && a.events === 0) a.sources.delete(source);
+      }
+    }
+  }
+
+  /** The member name a node's own startup lines gave, by node key. */
+  memberNames(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const a of this.nodes.values()) if (a.memberName) out.set(a.name, a.memberName);
+    return out;
+  }
+
+  originOf(key: string): NodeOrigin {
+    return this.nodes.get(key)?.origin ?? 'unknown';
+  }
+
+  nodeKeys(): string[] {
+    return [...this.nodes.keys()];
+  }
+
+  /**
+   * The nodes as the report shows them, renamed through `aliases` (placeholder -> real name);
+   * nodes that end up with the same name are merged.
+   */
+  summaries(aliases: Map<string, string>, nameFrom: Map<string, string>): NodeSummary[] {
+    const merged = new Map<string, NodeSummary>();
+    for (const a of this.nodes.values()) {
+      if (a.lines === 0 && a.events === 0) continue;
+      const name = aliases.get(a.name) ?? a.name;
+      const raftId = [...a.raftIds.entries()].sort((x, y) => y[1] - x[1])[0]?.[0] ?? null;
+      const s: NodeSummary = {
+        name,
+        memberId: a.memberIds[a.memberIds.length - 1] ?? raftId,
+        memberIds: a.memberIds.length > 0 ? [...a.memberIds] : raftId ? [raftId] : [],
+        memberName: a.memberName,
+        nameFrom: nameFrom.get(a.name) ?? a.origin,
+        formats: [...a.formats].sort(),
+        lines: a.lines,
+        events: a.events,
+        unparsed: a.unparsed,
+        firstSeen: a.firstSeen,
+        lastSeen: a.lastSeen,
+        sources: [...a.sources].sort(),
+        version: a.version,
+        clusterIds: [...a.clusterIds],
+        peerURLs: [...a.peerURLs],
+        clientURLs: [...a.clientURLs],
+      };
+      const prev = merged.get(name);
+      merged.set(name, prev ? mergeSummaries(prev, s) : s);
+    }
+    return [...merged.values()].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  }
+}
+
+function union(a: string[], b: string[]): string[] {
+  return [...new Set([...a, ...b])];
+}
+
+function mergeSummaries(a: NodeSummary, b: NodeSummary): NodeSummary {
+  const first = [a.firstSeen, b.firstSeen].filter((x): x is string => x !== null).sort()[0] ?? null;
+  const last = [a.lastSeen, b.lastSeen].filter((x): x is string => x !== null).sort().pop() ?? null;
+  return {
+    ...a,
+    memberId: b.memberId ?? a.memberId,
+    memberIds: union(a.memberIds, b.memberIds),
+    memberName: b.memberName ?? a.memberName,
+    formats: union(a.formats, b.formats).sort() as LogFormat[],
+    lines: a.lines + b.lines,
+    events: a.events + b.events,
+    unparsed: a.unparsed + b.unparsed,
+    firstSeen: first,
+    lastSeen: last,
+    sources: union(a.sources, b.sources).sort(),
+    version: b.version ?? a.version,
+    clusterIds: union(a.clusterIds, b.clusterIds),
+    peerURLs: union(a.peerURLs, b.peerURLs),
+    clientURLs: union(a.clientURLs, b.clientURLs),
+  };
+}
