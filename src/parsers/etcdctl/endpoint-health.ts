@@ -77,7 +77,7 @@ export function parseEndpointHealthJson(doc: unknown): ParsedOutput {
       fields: {
         health: e.health,
         took: typeof e.took === 'string' && e.took !== '' ? e.took : null,
-        error: typeof e.error === 'string' && e.error !== '' ? e.error : null,
+        error: typeof e.error === 'string' && e.error.trim() !== '' ? e.error.trim() : null,
       },
     });
   }

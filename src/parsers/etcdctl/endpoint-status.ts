@@ -9,6 +9,7 @@ import {
   parseCountText,
   parseHumanBytes,
   readStringArray,
+  splitSimpleFields,
 } from './values.js';
 import type { TableRow } from './table.js';
 
@@ -46,7 +47,7 @@ export function parseEndpointStatusLine(line: string): ParsedOutput | null {
     ]);
   }
   if (!SIMPLE_START.test(line)) return null;
-  const f = (line.endsWith(',') ? `${line} ` : line).split(', ');
+  const f = splitSimpleFields(line);
   const row = pairSimpleColumns(f);
   if (row === null) {
     return makeOutput('endpoint-status', [], [`endpoint status line has ${f.length} columns, matching no etcdctl version`]);
@@ -148,7 +149,7 @@ export function parseEndpointStatusJson(doc: unknown): ParsedOutput {
         raftTerm: convertJsonNumber(status.raftTerm ?? 0),
         raftIndex: convertJsonNumber(status.raftIndex ?? 0),
         raftAppliedIndex: status.raftAppliedIndex === undefined ? null : convertJsonNumber(status.raftAppliedIndex),
-        errors: readStringArray(status.errors),
+        errors: readStringArray(status.errors).map((err) => err.trim()),
       },
     });
   }

@@ -1,6 +1,6 @@
 // Parsers for `etcdctl member list` (v3): simple, -w table and -w json, etcdctl 3.3 to 3.6.
 import { makeOutput, type EtcdctlRecord, type ParsedOutput } from './types.js';
-import { convertJsonId, isObject, normaliseHexId, parseBoolText, readStringArray, splitUrlList } from './values.js';
+import { convertJsonId, isObject, normaliseHexId, parseBoolText, readStringArray, splitSimpleFields, splitUrlList } from './values.js';
 import type { TableRow } from './table.js';
 import type { Member } from '../../model/index.js';
 
@@ -14,9 +14,7 @@ const SIMPLE_START = /^[0-9a-f]{1,16}, (?:started|unstarted), /;
  */
 export function parseMemberListLine(line: string): ParsedOutput | null {
   if (!SIMPLE_START.test(line)) return null;
-  // A trailing empty column may lose its space when pasted ("..., http://x:2380,").
-  const text = line.endsWith(',') ? `${line} ` : line.trimEnd();
-  const f = text.split(', ');
+  const f = splitSimpleFields(line);
   if (f.length !== 5 && f.length !== 6) {
     return makeOutput('member-list', [], [`member list line has ${f.length} columns, expected 5 or 6`]);
   }

@@ -24,7 +24,8 @@ export class SnapshotBuilder {
       case 'endpoint': {
         const key = normaliseEndpointKey(record.endpoint);
         const old = this.endpoints.get(key) ?? blankEndpoint(key, this.source);
-        this.endpoints.set(key, applyEndpointFields(old, record.fields));
+        const row = applyEndpointFields(old, record.fields);
+        this.endpoints.set(key, record.fallback ? fillEndpointGaps(row, record.fallback) : row);
         return null;
       }
       case 'alarm': {
@@ -76,6 +77,14 @@ function applyEndpointFields(row: Endpoint, fields: EndpointFields): Endpoint {
     }
   }
   return next;
+}
+
+/** Fills only the fields still null: a summary line must not overwrite the specific error before it. */
+function fillEndpointGaps(row: Endpoint, fallback: EndpointFields): Endpoint {
+  const gaps = Object.fromEntries(
+    Object.entries(fallback).filter(([key]) => (row as Record<string, unknown>)[key] === null),
+  ) as EndpointFields;
+  return applyEndpointFields(row, gaps);
 }
 
 /**

@@ -15,7 +15,7 @@ export type EndpointFields = Partial<Omit<Endpoint, 'endpoint' | 'source'>>;
 /** One fact read from etcdctl output; the snapshot builder adds the source and merges. */
 export type EtcdctlRecord =
   | { type: 'member'; member: Omit<Member, 'source'> }
-  | { type: 'endpoint'; endpoint: string; fields: EndpointFields }
+  | { type: 'endpoint'; endpoint: string; fields: EndpointFields; fallback?: EndpointFields }
   | { type: 'alarm'; alarm: Omit<Alarm, 'source'> }
   | { type: 'cluster-id'; clusterId: string };
 

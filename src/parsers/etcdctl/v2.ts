@@ -31,7 +31,11 @@ export function parseClusterHealthLine(line: string): ParsedOutput | null {
     const id = m[1] ?? '';
     // Go prints the []string with %v: "[http://a:2379 http://b:2379]".
     const urls = (m[2] ?? '').split(/\s+/).filter((u) => u !== '');
-    return makeOutput('cluster-health', urls.map((url) => endpointOf(url, id, false, 'unreachable')));
+    // The "failed to check ... on URL: <error>" lines before this one say why; keep theirs.
+    return makeOutput(
+      'cluster-health',
+      urls.map((url) => ({ ...endpointOf(url, id, false, null), fallback: { error: 'unreachable' } })),
+    );
   }
   if (MEMBER_NO_URLS.test(text)) return makeOutput('cluster-health');
   m = CHECK_FAILED.exec(text);
@@ -41,7 +45,7 @@ export function parseClusterHealthLine(line: string): ParsedOutput | null {
 }
 
 function endpointOf(url: string, memberId: string, health: boolean, error: string | null): EtcdctlRecord {
-  return { type: 'endpoint', endpoint: url, fields: { memberId, health, error } };
+  return { type: 'endpoint', endpoint: url, fields: error === null ? { memberId, health } : { memberId, health, error } };
 }
 
 const V2_MEMBER = /^([0-9a-f]{1,16}): name=(\S*) peerURLs=(\S*) clientURLs=(\S*) isLeader=(true|false)$/;

@@ -126,3 +126,13 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function readStringArray(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
+
+/**
+ * The fields of a simple-form line, which etcdctl joins with ", " (printer_simple.go). A trailing empty
+ * field leaves the line ending in ", ", or in "," when a paste trimmed the space; both keep that field.
+ */
+export function splitSimpleFields(line: string): string[] {
+  let text = line.replace(/\s+$/, '');
+  if (text.endsWith(',')) text += ' ';
+  return text.split(', ');
+}
