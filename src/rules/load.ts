@@ -55,6 +55,10 @@ function describeReceived(input: unknown): string {
   return typeof input;
 }
 
+function typeWord(expected: string): string {
+  return expected === 'array' ? 'list' : expected === 'object' ? 'mapping' : expected;
+}
+
 function valueAt(root: unknown, p: readonly PathKey[]): unknown {
   let v = root;
   for (const k of p) {
@@ -70,8 +74,8 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): { path: PathKey[
   switch (issue.code) {
     case 'invalid_type': {
       const received = valueAt(data, p);
-      if (received === undefined) return { path: p, reason: `required field missing (expected ${issue.expected})` };
-      return { path: p, reason: `expected ${issue.expected === 'array' ? 'list' : issue.expected === 'object' ? 'mapping' : issue.expected}, got ${describeReceived(received)}` };
+      if (received === undefined) return { path: p, reason: `required field missing (expected ${typeWord(issue.expected)})` };
+      return { path: p, reason: `expected ${typeWord(issue.expected)}, got ${describeReceived(received)}` };
     }
     case 'unrecognized_keys': {
       const [first, ...rest] = issue.keys;
@@ -82,16 +86,26 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): { path: PathKey[
     case 'invalid_value':
       return { path: p, reason: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(valueAt(data, p))}` };
     case 'invalid_union': {
-      const expected = new Set<string>();
-      for (const branch of issue.errors) for (const e of branch) if (e.code === 'invalid_type' && e.path.length === 0) expected.add(e.expected === 'array' ? 'list' : e.expected === 'object' ? 'mapping' : e.expected);
-      if (expected.size > 0) return { path: p, reason: `expected ${[...expected].join(' or ')}, got ${describeReceived(valueAt(data, p))}` };
-      // a union of shapes (requires): report the branch that went furthest
-      const deepest = issue.errors.flat().sort((a, b) => b.path.length - a.path.length)[0];
-      if (deepest) {
-        const inner = describeIssue(deepest, valueAt(data, p));
-        return { path: [...p, ...inner.path], reason: inner.reason };
+      // a branch that failed only because the value has another type says nothing useful;
+      // a branch that got further (a list with a bad item, a mapping with a bad field) does
+      const received = valueAt(data, p);
+      const mismatch = (e: z.core.$ZodIssue) =>
+        e.path.length === 0 && (e.code === 'invalid_type' || (e.code === 'invalid_value' && typeof received === 'object' && received !== null));
+      const further = issue.errors.filter((branch) => !branch.every(mismatch));
+      if (further.length === 0) {
+        const expected = new Set<string>();
+        for (const branch of issue.errors) for (const e of branch) if (e.code === 'invalid_type') expected.add(typeWord(e.expected));
+        return { path: p, reason: `expected ${[...expected].join(' or ')}, got ${describeReceived(received)}` };
       }
-      return { path: p, reason: issue.message };
+      // the branch with the fewest problems is the one the author meant
+      const best = further.reduce((a, b) => (b.length < a.length ? b : a));
+      const inner = describeIssues(best, received);
+      return { path: [...p, ...inner.path], reason: inner.reason };
+    }
+    case 'invalid_key': {
+      const inner = issue.issues[0];
+      const reason = inner?.code === 'invalid_format' && inner.format === 'regex' ? inner.message : (inner?.message ?? issue.message);
+      return { path: p, reason };
     }
     case 'too_small':
       return { path: p, reason: issue.origin === 'array' ? `needs at least ${String(issue.minimum)} item(s)` : issue.origin === 'string' ? 'must not be empty' : `must be at least ${String(issue.minimum)}` };
@@ -102,6 +116,20 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): { path: PathKey[
     default:
       return { path: p, reason: issue.message };
   }
+}
+
+/**
+ * The most useful issue of a list, described. An unknown field comes first, with a suggestion
+ * when a required field of the same mapping is missing (a typo: severty for severity).
+ */
+function describeIssues(issues: readonly z.core.$ZodIssue[], data: unknown): { path: PathKey[]; reason: string } {
+  const unknown = issues.find((i) => i.code === 'unrecognized_keys');
+  if (unknown && unknown.code === 'unrecognized_keys' && unknown.keys.length === 1) {
+    const missing = issues.find((i) => i.path.length === unknown.path.length + 1 && i.path.slice(0, -1).join('.') === unknown.path.join('.') && valueAt(data, i.path.filter((k): k is PathKey => typeof k !== 'symbol')) === undefined);
+    const d = describeIssue(unknown, data);
+    return missing ? { path: d.path, reason: `${d.reason} (did you mean "${String(missing.path[missing.path.length - 1])}"?)` } : d;
+  }
+  return describeIssue(issues[0]!, data);
 }
 
 function lineOf(doc: Document, counter: LineCounter, p: readonly PathKey[]): number | null {
@@ -131,8 +159,7 @@ export function parseRuleText(text: string, file: string): Rule {
   }
   const parsed = RuleSchema.safeParse(data);
   if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    const { path: p, reason } = describeIssue(first, data);
+    const { path: p, reason } = describeIssues(parsed.error.issues, data);
     throw new RuleFileError(file, formatFieldPath(p), reason, lineOf(doc, counter, p));
   }
   const base = path.basename(file).replace(/\.ya?ml$/, '');

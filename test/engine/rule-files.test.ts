@@ -50,6 +50,16 @@ describe('rule file errors', () => {
     expect(errorOf(VALID.replace('  - msg: request', '  - mgs: x\n    msg: request')).message).toBe(`${FILE}: match[0].mgs: unknown field`);
   });
 
+  it('suggests the field an unknown one was probably meant to be', () => {
+    expect(errorOf(VALID.replace('title:', 'titel:')).message).toBe(`${FILE}: titel: unknown field (did you mean "title"?)`);
+    expect(errorOf(VALID.replace('versions:', 'requires: {anyof: [member-list]}\nversions:')).message).toBe(`${FILE}: requires.anyof: unknown field (did you mean "anyOf"?)`);
+  });
+
+  it('names the item of a list that is wrong', () => {
+    expect(errorOf(VALID.replace('  - msg: request cluster ID mismatch', '  - contains: [x, 3]')).message).toBe(`${FILE}: match[0].contains[1]: expected string, got number`);
+    expect(errorOf(VALID.replace('references: [https://etcd.io/docs/v3.5/faq/]', 'references: [etcd docs]')).message).toBe(`${FILE}: references[0]: expected a URL, got "etcd docs"`);
+  });
+
   it('names a bad enum value and a missing field', () => {
     expect(errorOf(VALID.replace('severity: critical', 'severity: fatal')).message).toBe(
       `${FILE}: severity: expected one of "info", "warning", "error", "critical", got "fatal"`,
