@@ -35,10 +35,13 @@ if [[ ! -x /usr/bin/etcd || ! -x /usr/bin/etcdctl ]]; then
   SUDO=()
   if [[ "$(id -u)" -ne 0 ]]; then SUDO=(sudo -n); fi
   export DEBIAN_FRONTEND=noninteractive
-  "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 update -q >/dev/null
-  # policy-rc.d (or the lack of systemd) keeps the packaged etcd service from starting.
-  "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends \
-    etcd-server etcd-client </dev/null >/dev/null
+  apt=("${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 -y -q)
+  # Try the package lists we have; refresh them only if that fails. policy-rc.d (or the lack
+  # of systemd) keeps the packaged etcd service from starting.
+  if ! "${apt[@]}" install --no-install-recommends etcd-server etcd-client </dev/null >/dev/null 2>&1; then
+    "${apt[@]}" update </dev/null >/dev/null
+    "${apt[@]}" install --no-install-recommends etcd-server etcd-client </dev/null >/dev/null
+  fi
 fi
 
 version="$(/usr/bin/etcd --version | sed -n 's/^etcd Version: //p')"

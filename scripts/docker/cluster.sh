@@ -12,8 +12,9 @@
 # only. Port scheme: node N has client port BASE+10*(N-1) and peer port BASE+10*(N-1)+1, so
 # with the default base 22379: etcd1 22379/22380, etcd2 22389/22390, etcd3 22399/22400, and
 # etcd4 (only ever added as a member, never started) 22409/22410. BASE must lie within
-# 22379..22968 so that every port stays within 22379..22999; give concurrent clusters bases
-# 100 apart (22379, 22479, ...).
+# 22379..22918 so that every port stays within 22379..22949 (compose.yaml uses 22950..22971);
+# give clusters that run at once bases 50 apart (22379, 22429, 22479, ...). `up` refuses to
+# start when one of its ports already answers.
 #
 # Each node is configured the way bitnami/etcd and docker compose users do it: ETCD_*
 # environment variables, a named volume ${prefix}N_data at /var/lib/etcd (data dir
@@ -25,7 +26,7 @@ set -euo pipefail
 
 IMAGE="${ETCDDOCTOR_IMAGE:-etcddoctor/etcd:3.4.23}"
 PORT_MIN=22379
-PORT_MAX=22999
+PORT_MAX=22949 # 22950..22999 belong to compose.yaml
 DATA_MOUNT=/var/lib/etcd
 DATA_DIR=/var/lib/etcd/data
 PROBER_RE='health check for peer .* could not connect|prober detected unhealthy status'
@@ -224,6 +225,14 @@ cmd_up() {
     if container_exists "$(node "$n")"; then
       die "container $(node "$n") exists; run 'cluster.sh down --prefix $prefix' first"
     fi
+  done
+  local port
+  for n in 1 2 3; do
+    for port in "$(client_port "$n")" "$(peer_port "$n")"; do
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        die "port $port on 127.0.0.1 is in use; pick another --base-port"
+      fi
+    done
   done
   local start=$SECONDS
   log "starting $(node 1) $(node 2) $(node 3) ($format logs, client ports $(client_port 1) $(client_port 2) $(client_port 3))"

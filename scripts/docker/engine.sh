@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts, stops and reports a real Docker engine for etcddoctor's tests and demos.
 #
-# Usage: scripts/docker/engine.sh start|stop|status
+# Usage: scripts/docker/engine.sh start|stop|status|compose
+#   compose: installs docker-compose (v1) if it is missing.
 #
 # What we found on this machine kind (Debian 12, root, no systemd, no image registry):
 # - The preinstalled docker client is Docker's static 28.x build in /usr/local/bin (not a dpkg
@@ -50,15 +51,34 @@ SUDO=()
 if [[ "$(id -u)" -ne 0 ]]; then SUDO=(sudo -n); fi
 as_root() { "${SUDO[@]}" "$@"; }
 
+# apt_install PACKAGE...: tries the package lists we have first and refreshes them only when
+# that fails (a fresh machine may have none, an old one stale ones).
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  local apt=(apt-get -o DPkg::Lock::Timeout=300 -y -q)
+  if ! as_root "${apt[@]}" install --no-install-recommends "$@" </dev/null >/dev/null 2>&1; then
+    as_root "${apt[@]}" update </dev/null >/dev/null
+    as_root "${apt[@]}" install --no-install-recommends "$@" </dev/null >/dev/null
+  fi
+}
+
 install_engine() {
   log "dockerd not found: installing Debian's docker.io (dockerd, containerd, runc)"
-  export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get -o DPkg::Lock::Timeout=300 update -q >/dev/null
-  # --no-install-recommends keeps apparmor, git and friends out; policy-rc.d may refuse to
-  # start the service, which is expected: we start dockerd ourselves below.
-  as_root apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends \
-    docker.io </dev/null >/dev/null
+  # policy-rc.d (or the lack of systemd) may refuse to start the packaged service; that is
+  # expected: we start dockerd ourselves.
+  apt_install docker.io
   command -v dockerd >/dev/null 2>&1 || die "docker.io installed but dockerd is not on PATH"
+}
+
+# docker-compose v1 (Debian's 1.29.2, Python) works against this engine; no compose v2
+# plugin is packaged for Debian 12.
+cmd_compose() {
+  if command -v docker-compose >/dev/null 2>&1; then
+    log "docker-compose present: $(docker-compose version --short 2>/dev/null)"
+  else
+    log "installing Debian's docker-compose (v1)"
+    apt_install docker-compose
+  fi
 }
 
 cmd_start() {
@@ -135,8 +155,9 @@ case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  compose) cmd_compose ;;
   *)
-    printf 'usage: %s start|stop|status\n' "$0" >&2
+    printf 'usage: %s start|stop|status|compose\n' "$0" >&2
     exit 2
     ;;
 esac
