@@ -2,3 +2,4 @@
 export * from './event.js';
 export * from './cluster.js';
 export * from './report.js';
+export * from './container.js';
