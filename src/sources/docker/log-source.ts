@@ -3,7 +3,6 @@ import { pipeline, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ContainerInfo } from '../../model/container.js';
 import type { RawLine } from '../../model/event.js';
-import { isoToInstant } from '../../parsers/time.js';
 import { SourceError } from '../errors.js';
 import { type LineReaderStats, newReaderStats, readLines } from '../line-reader.js';
 import type { LineSource } from '../source.js';
@@ -18,13 +17,29 @@ export interface DockerLogOptions extends LogWindow {
 }
 
 /**
- * The docker stamp is taken off every line into `transportTs` (canonical UTC form), so parsers
- * see etcd's own line and use the stamp only when the line has no time of its own.
+ * A docker stamp in the pipeline's canonical instant form (`2026-11-22T04:01:22.129392Z`: UTC,
+ * six fraction digits, as src/parsers/time.ts writes them; the test checks they agree). Kept
+ * here so that sources do not depend on parsers.
+ */
+export function dockerStampToInstant(stamp: string): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(stamp);
+  if (!m) return null;
+  const frac = (m[2] ?? '').slice(0, 6).padEnd(6, '0');
+  if (m[3] === 'Z') return `${m[1]}.${frac}Z`;
+  // The engine writes UTC; an offset is possible only from an odd proxy. Shift it to UTC.
+  const ms = Date.parse(`${m[1]}${m[3]}`);
+  if (!Number.isFinite(ms)) return null;
+  return `${new Date(ms).toISOString().slice(0, 19)}.${frac}Z`;
+}
+
+/**
+ * The docker stamp is taken off every line into `transportTs`, so parsers see etcd's own line
+ * and use the stamp only when the line has no time of its own.
  */
 export function splitDockerStamp(text: string): { text: string; ts: string | undefined } {
   const m = DOCKER_STAMP_RE.exec(text);
   if (!m) return { text, ts: undefined };
-  const ts = isoToInstant(m[1]!);
+  const ts = dockerStampToInstant(m[1]!);
   if (ts === null) return { text, ts: undefined };
   return { text: text.slice(m[0].length), ts };
 }
