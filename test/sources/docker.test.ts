@@ -507,7 +507,7 @@ describe.skipIf(unavailable !== null)('openDockerSources against a real engine',
       sources: [],
       errors: [],
       status: 'not-in-image',
-      note: 'image etcddoctor/etcd:3.4.23 has no etcdctl: member list, endpoint status and endpoint health not captured',
+      note: 'image etcddoctor/etcd:3.4.23 has no etcdctl-not-here: member list, endpoint status and endpoint health not captured',
     });
   });
 

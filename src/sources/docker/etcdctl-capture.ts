@@ -56,9 +56,11 @@ export async function runExec(
       finish(true);
     }, Math.max(0, timeoutMs));
     stream.on('data', (b: Buffer) => collector.push(b));
-    stream.on('end', () => finish(false));
-    stream.on('close', () => finish(false));
-    stream.on('error', () => finish(false));
+    // The deadline's abort can close the stream a moment before our timer fires: same verdict.
+    const ended = (): void => finish(deadline.aborted);
+    stream.on('end', ended);
+    stream.on('close', ended);
+    stream.on('error', ended);
   });
   let exitCode: number | null = null;
   if (!timedOut) {
@@ -142,8 +144,8 @@ export interface EtcdctlCaptureResult {
 }
 
 /**
- * Capture member list, endpoint status and endpoint health (-w json) from one container. The
- * first command doubles as the probe for etcdctl: when it is missing, the rest are not tried.
+ * Capture member list, endpoint status and endpoint health (-w json) from one container, each
+ * bounded by `timeoutMs`. When the image has no etcdctl that is one note, not three errors.
  */
 export async function captureEtcdctl(
   docker: Docker,
@@ -198,13 +200,16 @@ export async function captureEtcdctl(
     return 'ok';
   };
 
-  const [first, ...rest] = ETCDCTL_COMMANDS;
-  const probe = await one(first);
-  if (probe === 'not-found') {
-    return { sources, errors, status: 'not-in-image', note: `image ${image} has no etcdctl: member list, endpoint status and endpoint health not captured` };
+  // All three at once: a cluster without quorum makes each wait for etcdctl's own timeout.
+  const results = await Promise.all(ETCDCTL_COMMANDS.map(one));
+  if (results.includes('not-found')) {
+    return {
+      sources: [],
+      errors: [],
+      status: 'not-in-image',
+      note: `image ${image} has no ${etcdctl}: member list, endpoint status and endpoint health not captured`,
+    };
   }
-  const others = await Promise.all(rest.map(one));
-  const results = [probe, ...others];
   // Keep the sources in command order whatever order the execs finished in.
   sources.sort((a, b) => order(a.name) - order(b.name));
   const ok = results.filter((r) => r === 'ok').length;
