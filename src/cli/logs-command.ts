@@ -6,7 +6,7 @@ import { loadRules } from '../rules/load.js';
 import { parseTimeZone } from '../parsers/time.js';
 import { UsageError } from '../sources/errors.js';
 import { expandInputs, parseNodeFlags, type InputSpec } from '../sources/file-source.js';
-import { renderFindings, renderInputsAndNodes } from '../report/summary-text.js';
+import { renderFindings, renderInputsAndNodes, renderVerdict } from '../report/summary-text.js';
 import { EXIT_ERROR, EXIT_OK } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { writeOut } from './io.js';
@@ -51,7 +51,7 @@ export async function runLogs(inputs: string[], opts: LogsOptions, io: CliIO): P
   const text =
     opts.format === 'json'
       ? JSON.stringify(report, null, 2) + '\n'
-      : renderInputsAndNodes(report) + renderFindings(report, { verbose: opts.verbose ?? false });
+      : renderVerdict(report) + renderInputsAndNodes(report) + renderFindings(report, { verbose: opts.verbose ?? false });
   if (opts.output) await writeFile(opts.output, text);
   else await writeOut(io.stdout, text);
 

@@ -172,6 +172,15 @@ export const TimelineEntrySchema = z.object({
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
+export const VerdictSchema = z.object({
+  /** healthy: no problem and evidence of health; degraded: warnings or errors; broken: critical; unknown: too little input. */
+  status: z.enum(['healthy', 'degraded', 'broken', 'unknown']),
+  summary: z.string(),
+  /** What the verdict rests on: the diagnoses' titles, or the evidence of health. */
+  evidence: z.array(z.string()),
+});
+export type Verdict = z.infer<typeof VerdictSchema>;
+
 export const ReportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('etcddoctor'), version: z.string() }),
@@ -181,6 +190,7 @@ export const ReportSchema = z.object({
     events: z.number().int(),
     unparsed: z.number().int(),
   }),
+  verdict: VerdictSchema,
   inputs: z.array(InputSummarySchema),
   nodes: z.array(NodeSummarySchema),
   cluster: ClusterSnapshotSchema,
@@ -189,5 +199,7 @@ export const ReportSchema = z.object({
   diagnoses: z.array(DiagnosisSchema),
   plan: PlanSchema.nullable(),
   timeline: z.array(TimelineEntrySchema),
+  /** Timeline entries left out to keep it bounded (long logs). */
+  timelineDropped: z.number().int(),
 });
 export type Report = z.infer<typeof ReportSchema>;

@@ -1,5 +1,5 @@
 // Assembles the Report from the pipeline's stages; later stages fill in their parts.
-import type { Diagnosis, Finding, Plan, Report, RuleOutcome, TimelineEntry } from '../model/report.js';
+import type { Diagnosis, Finding, Plan, Report, RuleOutcome, TimelineEntry, Verdict } from '../model/report.js';
 import { REPORT_SCHEMA_VERSION } from '../model/report.js';
 import { toolVersion } from '../version.js';
 import type { Analysis } from './analyze.js';
@@ -10,12 +10,15 @@ export interface LaterStages {
   diagnoses?: Diagnosis[];
   plan?: Plan | null;
   timeline?: TimelineEntry[];
+  timelineDropped?: number;
+  verdict?: Verdict;
 }
 
 export function buildReport(analysis: Analysis, later: LaterStages = {}): Report {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'etcddoctor', version: toolVersion() },
+    verdict: later.verdict ?? { status: 'unknown', summary: 'Not diagnosed.', evidence: [] },
     totals: analysis.totals,
     inputs: analysis.inputs,
     nodes: analysis.nodes,
@@ -25,5 +28,6 @@ export function buildReport(analysis: Analysis, later: LaterStages = {}): Report
     diagnoses: later.diagnoses ?? [],
     plan: later.plan ?? null,
     timeline: later.timeline ?? [],
+    timelineDropped: later.timelineDropped ?? 0,
   };
 }

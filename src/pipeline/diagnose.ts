@@ -1,6 +1,7 @@
 // The whole pipeline over already-opened sources: read and parse, match the rules, and build
 // the Report. Loading rules and opening inputs (I/O) happen before, in the CLI.
 import type { Report } from '../model/report.js';
+import { ClusterModelBuilder, correlate, judge, type RuleInfo } from '../correlate/index.js';
 import { createEngine } from '../engine/index.js';
 import type { CompiledRule } from '../rules/compile.js';
 import type { InputName } from '../rules/schema.js';
@@ -41,16 +42,29 @@ export async function diagnoseSources(
   options: DiagnoseOptions,
 ): Promise<Diagnosed> {
   const engine = createEngine(options.rules, { maxEvidence: options.maxEvidence });
+  const model = new ClusterModelBuilder();
   const analysis = await analyzeSources(sources, inputErrors, {
     tz: options.tz,
     yearHint: options.yearHint,
-    observers: [engine],
+    observers: [engine, model],
   });
   const result = engine.finish({
     snapshot: analysis.cluster,
     inputsGiven: givenInputs(analysis),
     nodeAliases: aliasesOf(analysis),
   });
-  const report = buildReport(analysis, { findings: result.findings, rules: result.outcomes });
+  const clusterModel = model.build(analysis.nodeAliases);
+  const rules = new Map<string, RuleInfo>(options.rules.map((r) => [r.id, { id: r.id, diagnosis: r.diagnosis, severity: r.severity }]));
+  const ctx = { nodes: analysis.nodes, model: clusterModel, findings: result.findings, rules, cluster: analysis.cluster };
+  const diagnoses = correlate(ctx);
+  const verdict = judge(ctx, diagnoses, analysis.anythingRead);
+  const report = buildReport(analysis, {
+    findings: result.findings,
+    rules: result.outcomes,
+    diagnoses,
+    verdict,
+    timeline: clusterModel.timeline,
+    timelineDropped: clusterModel.timelineDropped,
+  });
   return { report, analysis };
 }

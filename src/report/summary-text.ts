@@ -120,3 +120,21 @@ export function renderFindings(report: Report, options: { verbose: boolean }): s
   }
   return out.join('\n') + '\n';
 }
+
+/** The verdict line and the diagnoses, most important first. */
+export function renderVerdict(report: Report): string {
+  const out: string[] = [safeText(report.verdict.summary)];
+  if (report.diagnoses.length === 0) {
+    for (const e of report.verdict.evidence) out.push(`  - ${safeText(e)}`);
+  }
+  for (const d of report.diagnoses) {
+    out.push('');
+    out.push(`${d.severity.toUpperCase()} [${d.id}] ${safeText(d.title)}  (confidence ${Math.round(d.confidence * 100)}%)`);
+    if (d.affectedNodes.length > 0) out.push(`  affected: ${d.affectedNodes.map(safeText).join(', ')}`);
+    if (d.healthyNodes.length > 0) out.push(`  healthy:  ${d.healthyNodes.map(safeText).join(', ')}`);
+    out.push(`  ${safeText(d.explanation)}`);
+    const refs = [...d.findings, ...d.symptoms];
+    if (refs.length > 0) out.push(`  evidence: ${refs.map((r) => `${r.rule}@${safeText(r.node)}`).join(', ')}`);
+  }
+  return out.join('\n') + '\n\n';
+}

@@ -1,0 +1,318 @@
+// The cluster as the logs describe it, built while events stream past: who is which member,
+// which cluster each node believes in, who led when, who could not reach whom, how each log
+// ends. Bounded: a fixed number of values per node, however long the logs.
+import type { LogEvent } from '../model/event.js';
+import type { TimelineEntry } from '../model/report.js';
+
+const HEX = /^[0-9a-f]{1,16}$/;
+const MAX_LIST = 32;
+const TIMELINE_HEAD = 150;
+const TIMELINE_TAIL = 250;
+
+export interface MemberFacts {
+  id: string;
+  name: string | null;
+  peerURLs: string[];
+  clientURLs: string[];
+  /** Nodes whose logs mention this member. */
+  mentionedBy: string[];
+  /** The cluster IDs in which this member was added (a member of another cluster has another). */
+  clusterIds: string[];
+  removed: boolean;
+}
+
+export interface Reachability {
+  /** The peer (member ID) this node could not reach. */
+  peer: string;
+  first: string | null;
+  last: string | null;
+  count: number;
+  errors: string[];
+  /** Whether the node later saw the peer become active again after its last failure. */
+  recovered: boolean;
+}
+
+export interface NodeFacts {
+  node: string;
+  memberIds: string[];
+  /** Cluster IDs this node said it belonged to, oldest first. */
+  clusterIds: string[];
+  maxTerm: number;
+  leaderChanges: number;
+  elections: number;
+  /** The last leader this node knew, or null after it lost it. */
+  leader: string | null;
+  leaderTerm: number | null;
+  lastLeaderEventTs: string | null;
+  lostLeaderAt: string | null;
+  steppedDownForQuorum: number;
+  lastTs: string | null;
+  lastLine: string | null;
+  /** The first fatal/panic/critical event: a member that stopped itself. */
+  fatal: { ts: string | null; msg: string; error: string | null } | null;
+  unreachable: Reachability[];
+  initialClusterState: string | null;
+  initialCluster: string | null;
+  dataDir: string | null;
+  memberInitialized: boolean | null;
+  /** The member name from --name, as its startup lines said. */
+  name: string | null;
+  peerURLs: string[];
+  clientURLs: string[];
+}
+
+export interface ClusterModel {
+  nodes: NodeFacts[];
+  members: MemberFacts[];
+  timeline: TimelineEntry[];
+  /** Timeline entries left out to keep it bounded. */
+  timelineDropped: number;
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+function list(v: unknown): string[] {
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string' && x !== '');
+  if (typeof v === 'string') return v.split(/[,\s]+/).filter(Boolean);
+  return [];
+}
+
+function pushDistinct(arr: string[], v: string): void {
+  if (!arr.includes(v) && arr.length < MAX_LIST) arr.push(v);
+}
+
+function moveToEnd(arr: string[], v: string): void {
+  const i = arr.indexOf(v);
+  if (i === arr.length - 1 && i >= 0) return;
+  if (i >= 0) arr.splice(i, 1);
+  if (arr.length >= MAX_LIST) arr.shift();
+  arr.push(v);
+}
+
+const CONNECT_ERRORS = ['prober detected unhealthy status', 'health check for peer', 'lost TCP streaming connection', 'lost the TCP streaming connection', 'failed to dial', 'failed to reach the peer'];
+
+export class ClusterModelBuilder {
+  private readonly nodes = new Map<string, NodeFacts & { reach: Map<string, Reachability> }>();
+  private readonly members = new Map<string, MemberFacts>();
+  private readonly head: TimelineEntry[] = [];
+  private readonly tail: TimelineEntry[] = [];
+  private dropped = 0;
+  private readonly firstErrorSeen = new Set<string>();
+
+  private node(name: string) {
+    let n = this.nodes.get(name);
+    if (!n) {
+      n = {
+        node: name,
+        memberIds: [],
+        clusterIds: [],
+        maxTerm: 0,
+        leaderChanges: 0,
+        elections: 0,
+        leader: null,
+        leaderTerm: null,
+        lastLeaderEventTs: null,
+        lostLeaderAt: null,
+        steppedDownForQuorum: 0,
+        lastTs: null,
+        lastLine: null,
+        fatal: null,
+        unreachable: [],
+        initialClusterState: null,
+        initialCluster: null,
+        dataDir: null,
+        memberInitialized: null,
+        name: null,
+        peerURLs: [],
+        clientURLs: [],
+        reach: new Map(),
+      };
+      this.nodes.set(name, n);
+    }
+    return n;
+  }
+
+  member(id: string): MemberFacts {
+    let m = this.members.get(id);
+    if (!m) {
+      m = { id, name: null, peerURLs: [], clientURLs: [], mentionedBy: [], clusterIds: [], removed: false };
+      this.members.set(id, m);
+    }
+    return m;
+  }
+
+  private mark(e: LogEvent, kind: string, text: string): void {
+    const entry: TimelineEntry = { ts: e.ts, node: e.node, kind, text, ref: e.ref };
+    if (this.head.length < TIMELINE_HEAD) {
+      this.head.push(entry);
+      return;
+    }
+    this.tail.push(entry);
+    if (this.tail.length > TIMELINE_TAIL) {
+      this.tail.shift();
+      this.dropped++;
+    }
+  }
+
+  observe(e: LogEvent): void {
+    const n = this.node(e.node);
+    const f = e.fields;
+    if (e.ts !== null && (n.lastTs === null || e.ts >= n.lastTs)) n.lastTs = e.ts;
+    n.lastLine = e.text.length > 300 ? e.text.slice(0, 300) : e.text;
+
+    const local = str(f['local-member-id']);
+    if (local && HEX.test(local)) {
+      moveToEnd(n.memberIds, local);
+      pushDistinct(this.member(local).mentionedBy, e.node);
+    }
+    const msg = e.msg;
+
+    // Identity and configuration from startup lines.
+    if (msg.startsWith('starting member') || msg === 'starting local member' || msg.startsWith('restarting member') || msg === 'restarting local member') {
+      const cid = str(f['cluster-id']);
+      if (cid) moveToEnd(n.clusterIds, cid);
+      this.mark(e, 'start', local ? `member ${local} starts${cid ? ` in cluster ${cid}` : ''}` : 'member starts');
+    }
+    if (msg.startsWith('published') || msg === 'published local member to cluster through raft') {
+      const cid = str(f['cluster-id']);
+      if (cid) moveToEnd(n.clusterIds, cid);
+      const name = str(f.name) ?? /\{Name:([^\s}]*)/.exec(str(f['local-member-attributes']) ?? '')?.[1] ?? null;
+      if (local && name) this.member(local).name = name;
+      if (name) n.name = name;
+    }
+    if (msg === 'starting an etcd server' || msg.startsWith('name = ')) {
+      const name = str(f.name);
+      if (name) n.name = name;
+    }
+    const ics = str(f['initial-cluster-state']);
+    if (ics) n.initialClusterState = ics;
+    const ic = str(f['initial-cluster']);
+    if (ic) n.initialCluster = ic;
+    const dd = str(f['data-dir']);
+    if (dd) n.dataDir = dd;
+    if (typeof f['member-initialized'] === 'boolean') n.memberInitialized = f['member-initialized'];
+    for (const u of list(f['initial-advertise-peer-urls'])) pushDistinct(n.peerURLs, u);
+    for (const u of list(f['advertise-client-urls'])) pushDistinct(n.clientURLs, u);
+
+    // Membership as every member applies it.
+    const added = str(f['added-peer-id']) ?? str(f['recovered-remote-peer-id']);
+    if (added && HEX.test(added)) {
+      const m = this.member(added);
+      for (const u of list(f['added-peer-peer-urls'] ?? f['recovered-remote-peer-urls'])) pushDistinct(m.peerURLs, u);
+      pushDistinct(m.mentionedBy, e.node);
+      const cid = str(f['cluster-id']);
+      if (cid) pushDistinct(m.clusterIds, cid);
+      if (str(f['added-peer-id'])) this.mark(e, 'membership', `member ${added} added`);
+    }
+    const removed = str(f['removed-remote-peer-id']);
+    if (removed && HEX.test(removed) && (msg.startsWith('removed member') || msg === 'removed member')) {
+      this.member(removed).removed = true;
+      this.mark(e, 'membership', `member ${removed} removed`);
+    }
+
+    // Raft: terms, leaders, elections.
+    const term = Number(f.term);
+    if (Number.isFinite(term) && term > n.maxTerm && e.component === 'raft') n.maxTerm = term;
+    const raftLocal = str(f['raft-local-id']);
+    if (raftLocal && HEX.test(raftLocal) && n.memberIds.length === 0) moveToEnd(n.memberIds, raftLocal);
+    if (msg.includes(' is starting a new election at term ')) n.elections++;
+    const leader = str(f['leader-id']);
+    if (leader && (msg.includes(' elected leader ') || msg.includes(' changed leader from '))) {
+      if (n.leader !== leader) n.leaderChanges++;
+      n.leader = leader;
+      n.leaderTerm = Number.isFinite(term) ? term : null;
+      n.lastLeaderEventTs = e.ts;
+      n.lostLeaderAt = null;
+      this.mark(e, 'leader', `leader ${leader} at term ${f.term ?? '?'}`);
+    } else if (msg.includes(' lost leader ')) {
+      n.leader = null;
+      n.lostLeaderAt = e.ts;
+      n.lastLeaderEventTs = e.ts;
+      this.mark(e, 'leader-lost', `lost leader ${str(f['lost-leader-id']) ?? '?'} at term ${f.term ?? '?'}`);
+    } else if (msg.includes(' became leader at term ')) {
+      n.leader = raftLocal ?? local;
+      n.leaderTerm = Number.isFinite(term) ? term : null;
+      n.lastLeaderEventTs = e.ts;
+      n.lostLeaderAt = null;
+      this.mark(e, 'leader', `became leader at term ${f.term ?? '?'}`);
+    }
+    if (msg.includes('stepped down to follower since quorum is not active')) {
+      n.steppedDownForQuorum++;
+      n.leader = null;
+      n.lostLeaderAt = e.ts;
+      this.mark(e, 'quorum', 'leader stepped down: quorum not active');
+    }
+
+    // Reachability: which peers this node failed to reach, and whether they came back.
+    const peer = str(f['remote-peer-id']) ?? str(f['peer-id']);
+    if (peer && HEX.test(peer)) {
+      if (CONNECT_ERRORS.some((c) => msg.includes(c)) || msg.startsWith('peer became inactive') || /^peer [0-9a-f]+ became inactive/.test(msg)) {
+        let r = n.reach.get(peer);
+        if (!r) {
+          r = { peer, first: e.ts, last: e.ts, count: 0, errors: [], recovered: false };
+          n.reach.set(peer, r);
+        }
+        r.count++;
+        r.last = e.ts ?? r.last;
+        r.recovered = false;
+        const err = str(f.error);
+        if (err && r.errors.length < 5 && !r.errors.includes(err)) r.errors.push(err.length > 200 ? err.slice(0, 200) : err);
+      } else if (msg.startsWith('peer became active') || /^peer [0-9a-f]+ became active/.test(msg) || msg.includes('established a TCP streaming connection') || msg === 'established TCP streaming connection with remote peer') {
+        const r = n.reach.get(peer);
+        if (r) r.recovered = true;
+      }
+    }
+
+    // How a member stops itself.
+    if ((e.level === 'fatal' || e.level === 'panic' || e.level === 'critical') && n.fatal === null) {
+      n.fatal = { ts: e.ts, msg: msg.slice(0, 300), error: str(f.error)?.slice(0, 300) ?? null };
+      this.mark(e, 'fatal', `${e.level}: ${(str(f.error) ?? msg).slice(0, 160)}`);
+    } else if ((e.level === 'error' || e.level === 'warn') && !this.firstErrorSeen.has(e.node) && e.format !== 'fmt') {
+      this.firstErrorSeen.add(e.node);
+      this.mark(e, 'first-error', `first ${e.level}: ${msg.slice(0, 160)}`);
+    }
+  }
+
+  /** The model, with node keys renamed through aliases (placeholders -> names). */
+  build(aliases: ReadonlyMap<string, string>): ClusterModel {
+    const merged = new Map<string, NodeFacts>();
+    for (const n of this.nodes.values()) {
+      const name = aliases.get(n.node) ?? n.node;
+      const { reach, ...rest } = n;
+      const facts: NodeFacts = { ...rest, node: name, unreachable: [...reach.values()] };
+      const prev = merged.get(name);
+      merged.set(name, prev ? mergeNodeFacts(prev, facts) : facts);
+    }
+    const timeline = [...this.head, ...this.tail].map((t) => ({ ...t, node: aliases.get(t.node) ?? t.node }));
+    for (const n of merged.values()) {
+      if (n.lastTs !== null) timeline.push({ ts: n.lastTs, node: n.node, kind: 'last-line', text: 'last line of this node\'s log', ref: null });
+    }
+    timeline.sort((a, b) => (a.ts ?? '').localeCompare(b.ts ?? '') || a.node.localeCompare(b.node));
+    return {
+      nodes: [...merged.values()].sort((a, b) => a.node.localeCompare(b.node)),
+      members: [...this.members.values()].sort((a, b) => a.id.localeCompare(b.id)),
+      timeline,
+      timelineDropped: this.dropped,
+    };
+  }
+}
+
+function mergeNodeFacts(a: NodeFacts, b: NodeFacts): NodeFacts {
+  const later = (a.lastTs ?? '') <= (b.lastTs ?? '') ? b : a;
+  return {
+    ...later,
+    memberIds: [...new Set([...a.memberIds, ...b.memberIds])],
+    clusterIds: [...new Set([...a.clusterIds, ...b.clusterIds])],
+    maxTerm: Math.max(a.maxTerm, b.maxTerm),
+    leaderChanges: a.leaderChanges + b.leaderChanges,
+    elections: a.elections + b.elections,
+    steppedDownForQuorum: a.steppedDownForQuorum + b.steppedDownForQuorum,
+    fatal: a.fatal ?? b.fatal,
+    unreachable: [...a.unreachable, ...b.unreachable],
+    peerURLs: [...new Set([...a.peerURLs, ...b.peerURLs])],
+    clientURLs: [...new Set([...a.clientURLs, ...b.clientURLs])],
+    name: later.name ?? a.name ?? b.name,
+  };
+}

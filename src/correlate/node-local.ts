@@ -1,0 +1,133 @@
+// Correlators for problems that live on the nodes that log them: disk, space, corruption,
+// configuration, discovery, TLS, and clock drift (where the peers name the drifting node).
+import type { Diagnosis, DiagnosisId, Finding } from '../model/report.js';
+import {
+  clamp01,
+  type CorrelationContext,
+  describeMember,
+  factValues,
+  findingsFor,
+  listWords,
+  majority,
+  maxSeverity,
+  others,
+  refOf,
+} from './context.js';
+
+interface Template {
+  title: (nodes: string) => string;
+  explain: (nodes: string, findings: Finding[], ctx: CorrelationContext) => string;
+  /** The least severe finding that counts; below it a finding is context, not a diagnosis. */
+  floor: 'info' | 'warning' | 'error';
+}
+
+function firstFact(findings: Finding[], ...names: string[]): string | null {
+  return factValues(findings, ...names)[0] ?? null;
+}
+
+const TEMPLATES: Partial<Record<DiagnosisId, Template>> = {
+  nospace: {
+    floor: 'warning',
+    title: () => 'The database is full (NOSPACE alarm): the cluster accepts no writes',
+    explain: (nodes, f, ctx) =>
+      `The backend database reached --quota-backend-bytes and an alarm NOSPACE was raised` +
+      `${ctx.cluster.alarms.some((a) => a.alarm === 'NOSPACE') ? ' (alarm list shows it)' : ''}; ${nodes} logged it. ` +
+      'Every write fails with "mvcc: database space exceeded" until you compact the history, defragment every member and disarm the alarm; ' +
+      'raise the quota or enable --auto-compaction-retention so it does not happen again.',
+  },
+  'slow-disk': {
+    floor: 'warning',
+    title: (nodes) => `Slow disk on ${nodes}`,
+    explain: (nodes, f) =>
+      `${nodes} waited too long on the disk or on applying entries (${[...new Set(f.map((x) => x.rule))].join(', ')}` +
+      `${firstFact(f, 'took', 'exceeded-duration') ? `; took ${firstFact(f, 'took', 'exceeded-duration')}` : ''}). ` +
+      'etcd needs WAL fsync p99 under 10 ms: check wal_fsync_duration_seconds and backend_commit_duration_seconds, benchmark the disk with fio, and give etcd a dedicated SSD. CPU starvation shows the same way.',
+  },
+  overload: {
+    floor: 'warning',
+    title: (nodes) => `${nodes} is overloaded`,
+    explain: (nodes, f) =>
+      `${nodes} reported overload (${[...new Set(f.map((x) => x.rule))].join(', ')}): requests pile up faster than the member applies them. ` +
+      'Look for expensive range requests, too many clients or watchers, and a slow disk; spread the load or give the members more resources.',
+  },
+  'data-corruption': {
+    floor: 'error',
+    title: (nodes) => `${nodes} has damaged or lost data`,
+    explain: (nodes, f) =>
+      `${nodes} cannot use its data: ${firstFact(f, 'error') ?? f[0]?.evidence[0]?.text.slice(0, 200) ?? f[0]?.title ?? ''}. ` +
+      'A raft log that is behind what the cluster knows the member had (tocommit out of range) means the data dir was wiped or restored from an old copy; a CRC or database error means the WAL, snapshot or backend is damaged. ' +
+      'Replace the member from the healthy ones (member remove, wipe its data dir, member add, start with --initial-cluster-state existing); if every copy is damaged, restore all members from one snapshot.',
+  },
+  'bad-configuration': {
+    floor: 'error',
+    title: (nodes) => `${nodes} cannot start: bad configuration`,
+    explain: (nodes, f) =>
+      `${nodes} refused to start: ${firstFact(f, 'error') ?? f[0]?.title ?? 'a configuration error'}. ` +
+      '--name must appear in --initial-cluster, its entry must equal --initial-advertise-peer-urls, a member joining a running cluster needs --initial-cluster-state existing and an --initial-cluster that matches etcdctl member list plus itself, and its ports must be free.',
+  },
+  'discovery-failure': {
+    floor: 'error',
+    title: (nodes) => `${nodes} failed to bootstrap through discovery`,
+    explain: (nodes, f) =>
+      `${nodes} could not bootstrap through the discovery service: ${firstFact(f, 'error') ?? f[0]?.title ?? ''}. ` +
+      'A discovery token can bootstrap one cluster once: use a fresh token (with the right size) for a new cluster, and --initial-cluster-state existing with member add to grow a running one.',
+  },
+  'tls-failure': {
+    floor: 'warning',
+    title: (nodes) => `TLS handshakes fail on ${nodes}`,
+    explain: (nodes, f) =>
+      `${nodes} rejected or failed TLS connections: ${firstFact(f, 'error') ?? f[0]?.title ?? ''}` +
+      `${firstFact(f, 'remote-addr') ? ` (from ${firstFact(f, 'remote-addr')})` : ''}. ` +
+      'Certificates must be signed by the CA every side trusts (--trusted-ca-file, --peer-trusted-ca-file), their SANs must cover the advertised host names and IPs, and they must not be expired.',
+  },
+};
+
+export function correlateNodeLocal(ctx: CorrelationContext): Diagnosis[] {
+  const out: Diagnosis[] = [];
+  for (const [id, t] of Object.entries(TEMPLATES) as [DiagnosisId, Template][]) {
+    const found = findingsFor(ctx, id, t.floor);
+    if (found.length === 0) continue;
+    const nodes = [...new Set(found.map((f) => f.node))];
+    const nodeWords = listWords(nodes);
+    out.push({
+      id,
+      title: t.title(nodeWords),
+      severity: maxSeverity(found),
+      confidence: clamp01(0.6 + 0.1 * Math.min(3, found.length) + (found.some((f) => f.count > 1) ? 0.05 : 0)),
+      affectedNodes: id === 'nospace' ? [] : nodes,
+      healthyNodes: id === 'nospace' ? [] : others(ctx, nodes),
+      explanation: t.explain(nodeWords, found, ctx),
+      findings: found.map(refOf),
+      symptoms: [],
+      facts: {},
+    });
+  }
+  return out;
+}
+
+export function correlateClockDrift(ctx: CorrelationContext): Diagnosis[] {
+  const found = findingsFor(ctx, 'clock-drift', 'warning');
+  if (found.length === 0) return [];
+  // Every member complains about the drifting one; the one named by most peers is it.
+  const named = found.flatMap((f) => (f.facts['remote-peer-id'] ?? []).map((id) => ({ id, by: f.node })));
+  const { value: id } = majority(named.map((n) => n.id));
+  const drifting = id ? describeMember(ctx, id) : null;
+  const reporters = [...new Set(named.filter((n) => n.id === id).map((n) => n.by))];
+  const drift = factValues(found, 'clock-drift')[0];
+  return [
+    {
+      id: 'clock-drift',
+      title: drifting ? `${drifting}'s clock is off` : 'Member clocks disagree',
+      severity: maxSeverity(found, 'warning'),
+      confidence: clamp01(drifting ? 0.6 + 0.1 * Math.min(3, reporters.length) : 0.5),
+      affectedNodes: drifting ? [drifting] : [],
+      healthyNodes: drifting ? others(ctx, [drifting]) : [],
+      explanation:
+        `${listWords(reporters.length > 0 ? reporters : [...new Set(found.map((f) => f.node))])} measured a clock difference${drift ? ` of ${drift}` : ''} against ${drifting ?? 'a peer'} (etcd warns above 1 s). ` +
+        'Drift breaks lease TTLs and confuses operators reading logs. Synchronise every member with NTP (chrony or systemd-timesyncd).',
+      findings: found.map(refOf),
+      symptoms: [],
+      facts: id ? { 'member-id': id } : {},
+    },
+  ];
+}
