@@ -1,6 +1,8 @@
 // `etcddoctor logs [inputs...]`: read logs and etcdctl outputs, then report.
 import { writeFile } from 'node:fs/promises';
+import type { ContainerInfo } from '../model/container.js';
 import { diagnoseSources } from '../pipeline/diagnose.js';
+import { openDockerSources } from '../sources/docker/index.js';
 import { compileRules } from '../rules/compile.js';
 import { loadRules } from '../rules/load.js';
 import { parseTimeZone } from '../parsers/time.js';
@@ -19,6 +21,13 @@ export interface LogsOptions {
   output?: string;
   rules: string[];
   verbose?: boolean;
+  docker?: string[];
+  dockerHost?: string;
+  compose?: string;
+  since?: string;
+  until?: string;
+  tail?: string;
+  exec?: boolean;
 }
 
 const FORMATS = ['text', 'json'];
@@ -35,8 +44,9 @@ export async function runLogs(inputs: string[], opts: LogsOptions, io: CliIO): P
   const nodeFlags = parseNodeFlags(opts.node);
   if (nodeFlags.errors.length > 0) throw new UsageError(nodeFlags.errors.join('; '));
 
+  const useDocker = (opts.docker?.length ?? 0) > 0 || opts.compose !== undefined;
   let specs: InputSpec[] = inputs.map((input) => ({ input }));
-  if (specs.length === 0) {
+  if (specs.length === 0 && !useDocker) {
     if (io.stdinIsTTY) {
       throw new UsageError('no input: name log files or folders, or pipe logs in (docker logs etcd1 2>&1 | etcddoctor logs -)');
     }
@@ -46,7 +56,25 @@ export async function runLogs(inputs: string[], opts: LogsOptions, io: CliIO): P
 
   const rules = compileRules((await loadRules(opts.rules)).map((r) => r.rule));
   const expanded = await expandInputs(specs, () => io.stdin, nodeFlags.byPath);
-  const { report, analysis } = await diagnoseSources(expanded.sources, expanded.errors, { rules, tz, yearHint });
+  const containers: ContainerInfo[] = [];
+  if (useDocker) {
+    const docker = await openDockerSources(
+      {
+        host: opts.dockerHost,
+        containers: opts.docker ?? [],
+        compose: opts.compose,
+        since: opts.since,
+        until: opts.until,
+        tail: opts.tail,
+        execEtcdctl: opts.exec !== false,
+      },
+      io.env,
+    );
+    expanded.sources.push(...docker.sources);
+    expanded.errors.push(...docker.errors);
+    containers.push(...docker.containers);
+  }
+  const { report, analysis } = await diagnoseSources(expanded.sources, expanded.errors, { rules, tz, yearHint, containers });
 
   const text =
     opts.format === 'json'

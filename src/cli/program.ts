@@ -31,6 +31,13 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--rules <dir>', 'add the rule files in this folder to the built-in catalog (repeatable)', collect, [])
     .option('-v, --verbose', 'show every evidence line kept')
+    .option('--docker <containers...>', 'read running (or stopped) containers through the Docker Engine API')
+    .option('--compose <project>', 'read every container of a docker compose project')
+    .option('--docker-host <url>', 'Docker engine: unix:///var/run/docker.sock or tcp://HOST:PORT (default: DOCKER_HOST)')
+    .option('--since <time>', 'container logs since: RFC 3339, unix seconds, or a duration such as 10m')
+    .option('--until <time>', 'container logs until (same forms as --since)')
+    .option('--tail <lines>', 'only the last N lines of each container log')
+    .option('--no-exec', 'do not run etcdctl inside the containers')
     .addHelpText(
       'after',
       `
@@ -40,6 +47,8 @@ Examples:
   docker logs etcd1 2>&1 | etcddoctor logs -
   docker compose logs --no-color | etcddoctor logs
   etcddoctor logs --node etcd1=/var/log/etcd.log member-list.txt endpoint-health.json
+  etcddoctor logs --docker etcd1 etcd2 etcd3
+  etcddoctor logs --compose myproject --since 1h
 
 Exit codes: 0 no problem at or above --fail-on, 1 problems found, 2 usage or input error.`,
     )

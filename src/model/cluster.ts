@@ -1,5 +1,6 @@
 // The cluster as etcdctl (and docker inspect) describe it: members, endpoints, alarms.
 import { z } from 'zod';
+import { ContainerInfoSchema } from './container.js';
 
 export const MemberSchema = z.object({
   /** Member ID as lowercase hex, no padding, exactly as etcd prints it. */
@@ -52,11 +53,13 @@ export const ClusterSnapshotSchema = z.object({
   alarms: z.array(AlarmSchema),
   /** Which etcdctl outputs were given, so rules that need one can be skipped when it is missing. */
   outputs: z.array(z.string()),
+  /** Containers read through the Docker Engine API: state, configuration, mounts. */
+  containers: z.array(ContainerInfoSchema),
 });
 export type ClusterSnapshot = z.infer<typeof ClusterSnapshotSchema>;
 
 export function emptySnapshot(): ClusterSnapshot {
-  return { clusterId: null, members: [], endpoints: [], alarms: [], outputs: [] };
+  return { clusterId: null, members: [], endpoints: [], alarms: [], outputs: [], containers: [] };
 }
 
 /** A blank endpoint row that parsers fill in. */

@@ -13,6 +13,13 @@ export interface LineParserOptions {
   maxContinuation?: number;
 }
 
+/** A line folded into the event before it (a panic's goroutine dump). */
+export interface ContinuationLine {
+  kind: 'continuation';
+  node: string;
+  nodeOrigin: NodeOrigin;
+}
+
 /** The node a source falls back to when nothing on the line names one. */
 export const UNKNOWN_NODE_PREFIX = 'unknown:';
 
@@ -61,10 +68,10 @@ export class LineParser {
   }
 
   /**
-   * Parse one raw line. Returns the event, an Unparsed line, or 'continuation' when the line was
+   * Parse one raw line. Returns the event, an Unparsed line, or a continuation when the line was
    * folded into the previous event of its node.
    */
-  parse(raw: RawLine): ParsedLine | 'continuation' {
+  parse(raw: RawLine): ParsedLine | ContinuationLine {
     const u = unwrapLine(raw.text, { tz: this.tz, yearHint: this.yearHint });
     let node: string;
     let nodeOrigin: NodeOrigin;
@@ -97,7 +104,7 @@ export class LineParser {
       const prev = this.lastEvent.get(node);
       if (prev && this.inDump.has(node) && isContinuationLine(text)) {
         this.attach(prev, text);
-        return 'continuation';
+        return { kind: 'continuation', node, nodeOrigin };
       }
       if (text.trim() === '') {
         return { kind: 'unparsed', node, ref, reason: 'empty line', text: '' };
@@ -111,7 +118,7 @@ export class LineParser {
       if (prev.msg.startsWith(parts.msg.slice(0, 200)) || parts.msg.startsWith(prev.msg.slice(0, 200))) {
         this.attach(prev, text);
         this.inDump.add(node);
-        return 'continuation';
+        return { kind: 'continuation', node, nodeOrigin };
       }
     }
 
@@ -153,7 +160,7 @@ export function parseLogLine(
     ...(options.node !== undefined ? { node: options.node, nodeOrigin: 'flag' as const } : {}),
   };
   const out = parser.parse(raw);
-  if (out === 'continuation') {
+  if (out.kind === 'continuation') {
     return { kind: 'unparsed', node: options.node ?? 'line', ref: { source: raw.source, line: raw.lineNo }, reason: 'continuation', text };
   }
   return out;

@@ -2,6 +2,7 @@
 // Report's inputs, nodes and cluster. Observers (the rule engine) see every event as it passes.
 import type { ClusterSnapshot } from '../model/cluster.js';
 import { emptySnapshot } from '../model/cluster.js';
+import type { ContainerInfo } from '../model/container.js';
 import type { LogEvent } from '../model/event.js';
 import type { InputSummary, NodeSummary } from '../model/report.js';
 import { createEtcdctlReader, mergeSnapshots } from '../parsers/etcdctl/index.js';
@@ -17,6 +18,8 @@ export interface EventObserver {
 }
 
 export interface AnalyzeOptions {
+  /** Containers inspected through the Docker Engine API, for the cluster snapshot. */
+  containers?: ContainerInfo[];
   tz?: TimeZoneSpec;
   yearHint?: number;
   observers?: EventObserver[];
@@ -56,7 +59,7 @@ export async function analyzeSources(
   const stats = new NodeStats();
   const observers = options.observers ?? [];
   const inputs: InputSummary[] = inputErrors.map((e) => errorSummary(e.input, e.message));
-  let cluster = emptySnapshot();
+  let cluster = { ...emptySnapshot(), containers: options.containers ?? [] };
   const inputsGiven = new Set<string>();
   let totalLines = 0;
   let totalEvents = 0;
@@ -104,6 +107,7 @@ export async function analyzeSources(
     cluster = mergeSnapshots(cluster, result.snapshot);
     for (const k of result.kinds) inputsGiven.add(k);
     if (events > 0) inputsGiven.add('logs');
+    if (source.kind === 'docker' && source.meta?.container !== undefined) inputsGiven.add('docker');
 
     const warnings = [...source.warnings, ...result.warnings];
     const recognised = events + etcdctlLines;

@@ -1,5 +1,6 @@
 // The whole pipeline over already-opened sources: read and parse, match the rules, and build
 // the Report. Loading rules and opening inputs (I/O) happen before, in the CLI.
+import type { ContainerInfo } from '../model/container.js';
 import type { Report } from '../model/report.js';
 import { ClusterModelBuilder, correlate, judge, type RuleInfo } from '../correlate/index.js';
 import { createEngine } from '../engine/index.js';
@@ -12,6 +13,7 @@ import { analyzeSources, type Analysis } from './analyze.js';
 import { buildReport } from './build-report.js';
 
 export interface DiagnoseOptions {
+  containers?: ContainerInfo[];
   rules: readonly CompiledRule[];
   tz?: TimeZoneSpec;
   yearHint?: number;
@@ -46,6 +48,7 @@ export async function diagnoseSources(
   const analysis = await analyzeSources(sources, inputErrors, {
     tz: options.tz,
     yearHint: options.yearHint,
+    containers: options.containers,
     observers: [engine, model],
   });
   const result = engine.finish({

@@ -22,6 +22,8 @@ export const CHECK_NAMES = [
   'member-unstarted',
   'endpoint-unhealthy',
   'alarm-active',
+  'alarm-nospace',
+  'alarm-corrupt',
   'leader-disagreement',
   'member-list-disagreement',
   'learner-not-promoted',
@@ -98,15 +100,31 @@ const alarmActive: SnapshotCheck = (snapshot) => {
   }
   for (const e of snapshot.endpoints) {
     for (const err of [...e.errors, ...(e.error ? [e.error] : [])]) {
-      for (const m of err.matchAll(/alarm:\s*([A-Z]+)/g)) {
-        const alarm = m[1]!;
-        if (alarm === 'NONE') continue;
+      for (const alarm of alarmsInError(err)) {
         add(e.memberId, e.memberId ? null : e.endpoint, alarm, e.source, `${e.endpoint} reports ${err.trim()}`);
       }
     }
   }
   return [...hits.values()];
 };
+
+/**
+ * Alarm names in an endpoint error: `alarm:NOSPACE` (the %v of an AlarmMember, as endpoint
+ * status prints it) or 3.5+ endpoint health's `Active Alarm(s): NOSPACE CORRUPT`.
+ */
+export function alarmsInError(err: string): string[] {
+  const out: string[] = [];
+  for (const m of err.matchAll(/alarm:\s*([A-Z]+)/g)) out.push(m[1]!);
+  const listed = /Active Alarm\(s\):((?: +[A-Z]+)+)/.exec(err);
+  if (listed) out.push(...listed[1]!.trim().split(/ +/));
+  return [...new Set(out)].filter((a) => a !== 'NONE');
+}
+
+/** alarm-active restricted to one alarm type, for rules that name their diagnosis. */
+const alarmOfType =
+  (type: string): SnapshotCheck =>
+  (snapshot) =>
+    alarmActive(snapshot).filter((hit) => hit.facts.alarm?.includes(type));
 
 const leaderDisagreement: SnapshotCheck = (snapshot) => {
   const withLeader = snapshot.endpoints.filter((e) => e.leaderId !== null);
@@ -163,6 +181,8 @@ export const CHECKS: Record<CheckName, SnapshotCheck> = {
   'member-unstarted': memberUnstarted,
   'endpoint-unhealthy': endpointUnhealthy,
   'alarm-active': alarmActive,
+  'alarm-nospace': alarmOfType('NOSPACE'),
+  'alarm-corrupt': alarmOfType('CORRUPT'),
   'leader-disagreement': leaderDisagreement,
   'member-list-disagreement': memberListDisagreement,
   'learner-not-promoted': learnerNotPromoted,

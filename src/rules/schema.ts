@@ -6,7 +6,7 @@ import { checkRegexSafety } from './regex-safety.js';
 import { CHECK_NAMES } from './checks.js';
 
 /** The inputs a rule can need. `logs` is the default; the others are etcdctl outputs. */
-export const INPUT_NAMES = ['logs', 'member-list', 'endpoint-health', 'endpoint-status', 'alarm-list'] as const;
+export const INPUT_NAMES = ['logs', 'member-list', 'endpoint-health', 'endpoint-status', 'alarm-list', 'docker'] as const;
 export const InputNameSchema = z.enum(INPUT_NAMES);
 export type InputName = z.infer<typeof InputNameSchema>;
 

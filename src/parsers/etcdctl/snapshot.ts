@@ -57,6 +57,7 @@ export class SnapshotBuilder {
       endpoints: [...this.endpoints.values()],
       alarms: [...this.alarms.values()],
       outputs: [...this.outputs],
+      containers: [],
     };
   }
 }
@@ -136,5 +137,7 @@ export function mergeSnapshots(a: ClusterSnapshot, b: ClusterSnapshot): ClusterS
     endpoints: [...endpoints.values()],
     alarms: [...alarms.values()],
     outputs: [...new Set([...a.outputs, ...b.outputs])],
+    // A container is one name: the later inspection of it wins.
+    containers: [...new Map([...a.containers, ...b.containers].map((c) => [c.name, c])).values()],
   };
 }
