@@ -7,7 +7,8 @@ import type { Evidence, Finding, RuleOutcome, Severity } from '../model/report.j
 import type { CheckHit, CheckSubject } from '../rules/checks.js';
 import type { CompiledMatcher, CompiledRule } from '../rules/compile.js';
 import type { InputName } from '../rules/schema.js';
-import { collectFacts, testMatcher } from './match.js';
+import { AnchorSet } from './anchors.js';
+import { collectFacts, MAX_REGEX_INPUT, testMatcher } from './match.js';
 
 export interface EngineOptions {
   /** Evidence lines kept per rule and node (default 5). */
@@ -92,8 +93,16 @@ interface Anchor {
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, error: 1, warning: 2, info: 3 };
 
+let lastTs: string | null = null;
+let lastMs = NaN;
+/** Milliseconds of an ISO instant; neighbouring events often share one, so the last is cached. */
 function timeOf(ts: string | null): number {
-  return ts === null ? NaN : Date.parse(ts);
+  if (ts === null) return NaN;
+  if (ts !== lastTs) {
+    lastTs = ts;
+    lastMs = Date.parse(ts);
+  }
+  return lastMs;
 }
 
 export function createEngine(rules: readonly CompiledRule[], options: EngineOptions = {}): Engine {
@@ -126,10 +135,9 @@ export function createEngine(rules: readonly CompiledRule[], options: EngineOpti
       }
     }
   });
-  const fieldTargets = [...fieldAnchors.entries()];
-  // one alternation of every msg anchor rejects most routine lines in a single regex scan;
-  // only a hit pays for the per-anchor includes
-  const anyMsgAnchor = msgAnchors.length > 0 ? new RegExp(msgAnchors.map((a) => escapeRegex(a.literal)).join('|')) : null;
+  // one regex scan per text finds every anchor in it (routine lines hit none and cost one scan)
+  const msgSet = new AnchorSet(msgAnchors.map((a) => a.literal));
+  const fieldTargets = [...fieldAnchors.entries()].map(([field, anchors]) => ({ field, anchors, set: new AnchorSet(anchors.map((a) => a.literal)) }));
 
   // --- state
   const states: Map<string, NodeState>[] = rules.map(() => new Map());
@@ -198,20 +206,14 @@ export function createEngine(rules: readonly CompiledRule[], options: EngineOpti
     const exact = byMsg.get(event.msg);
     if (exact !== undefined) tryEntries(exact, event);
     const msg = event.msg;
-    if (anyMsgAnchor !== null && anyMsgAnchor.test(msg)) {
-      for (let i = 0; i < msgAnchors.length; i++) {
-        const a = msgAnchors[i]!;
-        if (msg.includes(a.literal)) tryEntries(a.entries, event);
-      }
-    }
+    const hits = msgSet.find(msg.length > MAX_REGEX_INPUT ? msg.slice(0, MAX_REGEX_INPUT) : msg);
+    for (let i = 0; i < hits.length; i++) tryEntries(msgAnchors[hits[i]!]!.entries, event);
     for (let t = 0; t < fieldTargets.length; t++) {
-      const [field, anchors] = fieldTargets[t]!;
-      const v = event.fields[field];
+      const target = fieldTargets[t]!;
+      const v = event.fields[target.field];
       if (typeof v !== 'string') continue; // the fields contains is searched in are text (error, ...)
-      for (let i = 0; i < anchors.length; i++) {
-        const a = anchors[i]!;
-        if (v.includes(a.literal)) tryEntries(a.entries, event);
-      }
+      const fieldHits = target.set.find(v.length > MAX_REGEX_INPUT ? v.slice(0, MAX_REGEX_INPUT) : v);
+      for (let i = 0; i < fieldHits.length; i++) tryEntries(target.anchors[fieldHits[i]!]!.entries, event);
     }
   }
 
@@ -321,10 +323,6 @@ export function nodeOfSubject(subject: CheckSubject, snapshot: ClusterSnapshot, 
   const member = snapshot.members.find((m) => (memberId && m.id === memberId) || (endpoint && m.clientURLs.includes(endpoint)));
   if (member?.name) return aliases.get(member.name) ?? member.name;
   return memberId || endpoint || 'cluster';
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }
 
 function cmp(a: string, b: string): number {

@@ -44,9 +44,22 @@ export function testMatcher(m: CompiledMatcher, event: LogEvent): boolean {
       if (f.regex !== null && !f.regex.test(cap(text))) return false;
     }
   }
-  if (m.regex !== null && !m.regex.test(cap(event.msg))) return false;
+  if (m.regex !== null) {
+    if (m.groups.length === 0) return m.regex.test(cap(event.msg));
+    // keep the match so collectFacts need not run the regex again
+    const found = m.regex.exec(cap(event.msg));
+    if (found === null) return false;
+    lastExec = found;
+    lastExecMatcher = m;
+    lastExecEvent = event;
+  }
   return true;
 }
+
+/** The msg regex match of the last successful testMatcher, for collectFacts. */
+let lastExec: RegExpExecArray | null = null;
+let lastExecMatcher: CompiledMatcher | null = null;
+let lastExecEvent: LogEvent | null = null;
 
 export type FactSink = (fact: string, value: string) => void;
 
@@ -59,16 +72,19 @@ function addValue(sink: FactSink, fact: string, value: unknown): void {
   sink(fact, typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value));
 }
 
-function addGroups(sink: FactSink, regex: RegExp, groups: CompiledMatcher['groups'], text: string): void {
+function addGroups(sink: FactSink, regex: RegExp, groups: CompiledMatcher['groups'], text: string, known: RegExpExecArray | null = null): void {
   if (groups.length === 0) return;
-  const m = regex.exec(cap(text));
+  const m = known ?? regex.exec(cap(text));
   if (!m?.groups) return;
   for (const [group, fact] of groups) addValue(sink, fact, m.groups[group]);
 }
 
 /** Sends the facts of a matched event to `sink`: regex named groups first, then captures. */
 export function collectFacts(rule: CompiledRule, m: CompiledMatcher, event: LogEvent, sink: FactSink): void {
-  if (m.regex !== null) addGroups(sink, m.regex, m.groups, event.msg);
+  if (m.regex !== null) {
+    const known = lastExecMatcher === m && lastExecEvent === event ? lastExec : null;
+    addGroups(sink, m.regex, m.groups, event.msg, known);
+  }
   for (const f of m.fields) {
     if (f.regex !== null) {
       const text = fieldText(event.fields[f.name]);
