@@ -81,4 +81,59 @@ export const scenarios: RuleScenario[] = [
   { rule: 'unrecognized-etcd-environment-variable', fires: [], quiet: healthy },
   { rule: 'incompatible-with-running-cluster', fires: [], quiet: [...healthy, ...both('join-member-count-unequal')] },
   { rule: 'backend-database-missing', fires: [], quiet: [...healthy, ...both('wal-corrupt')] },
+
+  // ---- discovery (no capture bootstraps through discovery; examples only) --------------------
+  ...[
+    'discovery-duplicate-id',
+    'discovery-duplicate-name',
+    'discovery-cluster-full',
+    'discovery-token-not-found',
+    'discovery-too-many-retries',
+    'discovery-bad-endpoint',
+    'discovery-join-failed',
+    'dns-srv-discovery-failed',
+  ].map((rule): RuleScenario => ({ rule, fires: [], quiet: [...healthy, ...both('bad-initial-cluster'), ...both('advertise-mismatch')] })),
+
+  // ---- corruption ---------------------------------------------------------------------------
+  {
+    rule: 'raft-tocommit-out-of-range',
+    fires: both('tocommit-out-of-range', 'etcd3'),
+    quiet: [...healthy, ...both('wal-corrupt'), ...both('election-storm')],
+  },
+  {
+    rule: 'wal-crc-mismatch',
+    fires: both('wal-corrupt', 'etcd3'),
+    quiet: [...healthy, ...both('tocommit-out-of-range')],
+  },
+  ...['wal-unreadable', 'backend-database-unopenable', 'backend-snapshot-recovery-failed', 'snapshot-file-corrupt', 'bbolt-freelist-corrupt'].map(
+    (rule): RuleScenario => ({ rule, fires: [], quiet: [...healthy, ...both('wal-corrupt'), ...both('tocommit-out-of-range')] }),
+  ),
+  { rule: 'hash-mismatch-with-peers', fires: [], quiet: [...healthy, ...both('cluster-id-mismatch')] },
+  { rule: 'corrupt-alarm', fires: [], quiet: [...healthy, ...both('nospace')] },
+
+  // ---- tls ----------------------------------------------------------------------------------
+  {
+    // etcd1/etcd2 reject etcd3's client certificate; etcd3 sees its own certificate rejected
+    rule: 'tls-handshake-rejected',
+    fires: both('tls-bad-cert', 'etcd1,etcd2,etcd3'),
+    quiet: [...healthy, ...both('peer-stopped')],
+  },
+  {
+    // only the member with the wrong certificate is told so
+    rule: 'tls-certificate-rejected-by-peer',
+    fires: both('tls-bad-cert', 'etcd3'),
+    quiet: [...healthy, ...both('peer-stopped')],
+  },
+  {
+    // only the members that check etcd3's certificate against their CA
+    rule: 'tls-unknown-authority',
+    fires: both('tls-bad-cert', 'etcd1,etcd2'),
+    quiet: [...healthy, ...both('peer-stopped')],
+  },
+  ...['tls-certificate-name-mismatch', 'tls-certificate-expired', 'tls-client-certificate-missing', 'tls-client-cert-auth-failed', 'auth-invalid-password'].map(
+    (rule): RuleScenario => ({ rule, fires: [], quiet: [...healthy, ...both('tls-bad-cert')] }),
+  ),
+
+  // ---- clock (not reproducible in one host's captures; examples only) -------------------------
+  { rule: 'clock-drift', fires: [], quiet: [...healthy, ...both('peer-stopped'), ...both('election-storm')] },
 ];
