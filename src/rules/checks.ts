@@ -1,6 +1,7 @@
 // Named checks over the etcdctl snapshot, for rules whose logic fields cannot express.
 // A rule names one with `check:`; the registry is this explicit map. Pure functions, no I/O.
 import type { ClusterSnapshot, Endpoint, Member } from '../model/cluster.js';
+import { CONTAINER_CHECKS } from './container-checks.js';
 
 /** Who a hit is about; the engine turns it into a node name (aliases first). */
 export interface CheckSubject {
@@ -27,6 +28,10 @@ export const CHECK_NAMES = [
   'leader-disagreement',
   'member-list-disagreement',
   'learner-not-promoted',
+  'container-crash-loop',
+  'container-oom-killed',
+  'container-exited-error',
+  'container-not-running',
 ] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 
@@ -186,4 +191,5 @@ export const CHECKS: Record<CheckName, SnapshotCheck> = {
   'leader-disagreement': leaderDisagreement,
   'member-list-disagreement': memberListDisagreement,
   'learner-not-promoted': learnerNotPromoted,
+  ...CONTAINER_CHECKS,
 };
