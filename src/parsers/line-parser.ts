@@ -25,6 +25,15 @@ export const UNKNOWN_NODE_PREFIX = 'unknown:';
 
 const MAX_KEPT_TEXT = 64 * 1024;
 
+/**
+ * Lines the wrappers print themselves, not etcd: docker compose's `Attaching to ...` and
+ * `etcd1_1 exited with code 0`, and the `Error: ...` line etcdctl ends a failed command with.
+ * They are recognised (not unparsed) but are no member's event.
+ */
+const WRAPPER_LINE_RE = /^(?:Attaching to \S|Gracefully stopping\.\.\.|Stopping \S+ \.\.\.|[\w.-]+ exited with code \d+$|Error: \S)/;
+
+export const WRAPPER_REASON = 'wrapper line';
+
 /** Merge message facts under the fields a format gave, never overwriting what zap logged. */
 function addMessageFacts(parts: LineParts): EventFields {
   const facts = extractMessageFacts(parts.msg, parts.component);
@@ -109,6 +118,7 @@ export class LineParser {
       if (text.trim() === '') {
         return { kind: 'unparsed', node, ref, reason: 'empty line', text: '' };
       }
+      if (WRAPPER_LINE_RE.test(text)) return { kind: 'unparsed', node, ref, reason: WRAPPER_REASON, text };
       return { kind: 'unparsed', node, ref, reason: 'not an etcd log line', text };
     }
 

@@ -6,7 +6,7 @@ import type { ContainerInfo } from '../model/container.js';
 import type { LogEvent } from '../model/event.js';
 import type { InputSummary, NodeSummary } from '../model/report.js';
 import { createEtcdctlReader, mergeSnapshots } from '../parsers/etcdctl/index.js';
-import { LineParser } from '../parsers/line-parser.js';
+import { LineParser, WRAPPER_REASON } from '../parsers/line-parser.js';
 import type { TimeZoneSpec } from '../parsers/time.js';
 import { SourceError } from '../sources/errors.js';
 import type { LineSource } from '../sources/source.js';
@@ -90,6 +90,10 @@ export async function analyzeSources(
           continue;
         }
         if (p.reason !== 'empty line' && etcdctl.accept(p.text, raw.lineNo)) {
+          etcdctlLines++;
+          continue;
+        }
+        if (p.reason === WRAPPER_REASON) {
           etcdctlLines++;
           continue;
         }
