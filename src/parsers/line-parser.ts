@@ -34,6 +34,9 @@ const WRAPPER_LINE_RE = /^(?:Attaching to \S|Gracefully stopping\.\.\.|Stopping 
 
 export const WRAPPER_REASON = 'wrapper line';
 
+/** Formats whose stamps carry no zone. */
+const ZONELESS = new Set(['capnslog', 'raft-stdlib', 'golog', 'grpc']);
+
 /** Merge message facts under the fields a format gave, never overwriting what zap logged. */
 function addMessageFacts(parts: LineParts): EventFields {
   const facts = extractMessageFacts(parts.msg, parts.component);
@@ -65,6 +68,7 @@ function addMessageFacts(parts: LineParts): EventFields {
  */
 export class LineParser {
   private readonly tz: TimeZoneSpec;
+  private readonly tzGiven: boolean;
   private readonly yearHint: number | undefined;
   private readonly maxContinuation: number;
   private readonly lastEvent = new Map<string, LogEvent>();
@@ -72,6 +76,7 @@ export class LineParser {
 
   constructor(options: LineParserOptions = {}) {
     this.tz = options.tz ?? UTC;
+    this.tzGiven = options.tz !== undefined;
     this.yearHint = options.yearHint;
     this.maxContinuation = options.maxContinuation ?? 60;
   }
@@ -132,11 +137,17 @@ export class LineParser {
       }
     }
 
+    // A zoned transport stamp (docker, CRI, kubectl) is exact UTC; etcd's own zone-less stamps
+    // (capnslog, raft's Go log lines) are local time of unknown zone and, for raft, whole seconds.
+    const zonedTransport = raw.transportTs ?? (u.transportZoned ? u.transportTs : undefined);
+    const ts = zonedTransport !== undefined && ZONELESS.has(parts.format) && !this.tzGiven
+      ? zonedTransport
+      : (parts.ts ?? raw.transportTs ?? u.transportTs ?? null);
     const event: LogEvent = {
       kind: 'event',
       node,
       nodeOrigin,
-      ts: parts.ts ?? raw.transportTs ?? u.transportTs ?? null,
+      ts,
       level: parts.level,
       component: parts.component,
       msg: parts.msg,

@@ -11,6 +11,8 @@ export interface Unwrapped {
   nodeOrigin?: NodeOrigin;
   /** A time from a prefix (docker, CRI, compose -t, kubectl --timestamps, journald). */
   transportTs?: string;
+  /** Whether transportTs came with a zone (docker, CRI, kubectl, journald -o short-iso): then it is exact UTC. */
+  transportZoned?: boolean;
   /** The prefixes found, outermost first, for the input summary. */
   prefixes: string[];
 }
@@ -44,7 +46,10 @@ function takeDockerTs(u: Unwrapped, tag: string): void {
   if (!m) return;
   const ts = isoToInstant(m[1]!);
   if (ts === null) return;
-  u.transportTs ??= ts;
+  if (u.transportTs === undefined) {
+    u.transportTs = ts;
+    u.transportZoned = true;
+  }
   u.text = u.text.slice(m[0].length);
   u.prefixes.push(tag);
 }
@@ -63,6 +68,7 @@ export function unwrapLine(line: string, options: UnwrapOptions = {}): Unwrapped
     const ts = isoToInstant(cri[1]!);
     if (ts !== null) {
       u.transportTs = ts;
+      u.transportZoned = true;
       u.text = u.text.slice(cri[0].length);
       u.prefixes.push('cri');
     }
@@ -106,7 +112,10 @@ export function unwrapLine(line: string, options: UnwrapOptions = {}): Unwrapped
         const ts = isoToInstant(ji[1]!);
         u.node = ji[2]!;
         u.nodeOrigin = 'journald';
-        u.transportTs ??= ts ?? undefined;
+        if (u.transportTs === undefined && ts !== null) {
+          u.transportTs = ts;
+          u.transportZoned = true;
+        }
         u.text = u.text.slice(ji[0].length);
         u.prefixes.push(`journald:${ji[3]!}`);
       }

@@ -153,9 +153,10 @@ function realMessages(): Array<{ where: string; msg: string; component: string }
           else if ((m = RAFT_STDLIB.exec(line))) out.push({ where, msg: m[1]!, component: 'raft' });
           else if (line.startsWith('{')) {
             try {
-              const j = JSON.parse(line) as { msg?: unknown; error?: unknown };
-              if (typeof j.msg === 'string') out.push({ where, msg: j.msg, component: '' });
-              if (typeof j.error === 'string') out.push({ where, msg: j.error, component: '' });
+              // zap's own msgs are short constants whose facts are fields; only raft's text
+              // (it starts with the member's hex ID) goes through the templates.
+              const j = JSON.parse(line) as { msg?: unknown };
+              if (typeof j.msg === 'string' && /^[0-9a-f]{1,16} /.test(j.msg)) out.push({ where, msg: j.msg, component: 'raft' });
             } catch {
               // a truncated line at the end of a capture
             }
