@@ -7,6 +7,7 @@ import { createEtcdctlReader } from '../src/parsers/etcdctl/index.js';
 import { parseLogLine } from '../src/parsers/line-parser.js';
 import { compileRule } from '../src/rules/compile.js';
 import { loadRules } from '../src/rules/load.js';
+import { containersFromInspectJson } from '../src/sources/docker/inspect.js';
 
 const catalog = await loadRules();
 
@@ -19,6 +20,7 @@ describe('every rule of the catalog', () => {
         block.split('\n').forEach((line, i) => reader.accept(line, i + 1));
         return reader.finish().snapshot;
       },
+      readContainers: containersFromInspectJson,
     });
     expect(failures.map((f) => formatExampleFailure(file, f))).toEqual([]);
   });

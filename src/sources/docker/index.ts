@@ -9,7 +9,7 @@ import { containerInfoFromInspect, etcdctlEnv } from './inspect.js';
 import { DockerLogSource } from './log-source.js';
 import { parseLogWindow } from './log-window.js';
 
-export { containerInfoFromInspect, etcdctlEndpoint } from './inspect.js';
+export { containerInfoFromInspect, containersFromInspectJson, etcdctlEndpoint } from './inspect.js';
 export { DockerLogSource, splitDockerStamp } from './log-source.js';
 export { parseLogWindow, toDockerTimestamp } from './log-window.js';
 export { resolveDockerEndpoint } from './client.js';
@@ -38,7 +38,10 @@ export interface DockerSources {
   /** Per container: its log (docker:NAME), then its etcdctl outputs (docker:NAME:member-list ...). */
   sources: LineSource[];
   containers: ContainerInfo[];
-  /** Inputs that could not be read, one clear line each; the others are still returned. */
+  /**
+   * Inputs that could not be read, one clear line each (the engine, a missing container); the
+   * others are still returned. etcdctl failing inside a container is a warning on its log source.
+   */
   errors: { input: string; message: string }[];
 }
 
@@ -135,7 +138,9 @@ export async function openDockerSources(opts: DockerSourceOptions, env: Record<s
     out.sources.push(log);
     if (cap) {
       out.sources.push(...cap.sources);
-      out.errors.push(...cap.errors);
+      // etcdctl failing inside a broken member is what a broken member does: it is said on the
+      // container's input as a warning, not counted as an input that could not be read.
+      for (const e of cap.errors) log.warnings.push(`etcdctl ${e.input.slice(e.input.lastIndexOf(':') + 1)}: ${e.message}`);
     }
   });
   return out;

@@ -123,3 +123,14 @@ export function etcdctlEndpoint(info: ContainerInfo): string {
   if (listen) return listen.replace(/\/\/(0\.0\.0\.0|\[::\]|::)(?=[:/]|$)/, '//127.0.0.1');
   return 'http://127.0.0.1:2379';
 }
+
+/**
+ * The JSON `docker inspect A B ...` prints (an array; one object is taken too) as ContainerInfo,
+ * for rule examples and saved captures. Throws SyntaxError on text that is not JSON; entries
+ * that are not objects are skipped.
+ */
+export function containersFromInspectJson(text: string): ContainerInfo[] {
+  const parsed: unknown = JSON.parse(text);
+  const list: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+  return list.filter((x): x is InspectData => typeof x === 'object' && x !== null && !Array.isArray(x)).map(containerInfoFromInspect);
+}
