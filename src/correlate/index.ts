@@ -39,7 +39,7 @@ const RANK: Record<DiagnosisId, number> = {
   'member-unstarted': 2,
   nospace: 2,
   'quorum-lost': 2,
-  'tls-failure': 3,
+  'tls-failure': 2,
   'clock-drift': 3,
   'member-not-found': 3,
   'peer-unreachable': 4,
@@ -54,11 +54,14 @@ const EXPLAINS: Partial<Record<DiagnosisId, DiagnosisId[]>> = {
   'member-removed': ['peer-unreachable', 'election-storm', 'member-not-found'],
   'already-bootstrapped': ['peer-unreachable', 'election-storm', 'member-not-found'],
   'data-corruption': ['peer-unreachable', 'election-storm', 'member-not-found'],
-  'bad-configuration': ['peer-unreachable', 'election-storm', 'member-not-found'],
+  'bad-configuration': ['peer-unreachable', 'election-storm', 'member-not-found', 'member-unstarted'],
   'discovery-failure': ['peer-unreachable', 'election-storm'],
   'member-unstarted': ['peer-unreachable'],
   'quorum-lost': ['peer-unreachable', 'election-storm'],
-  'slow-disk': ['election-storm', 'overload'],
+  'tls-failure': ['peer-unreachable', 'election-storm', 'member-not-found'],
+  // Not election storms: "failed to send out heartbeat on time" is filed under slow disk but is
+  // as much a symptom of a stalled leader; the storm leads and names the disk warnings.
+  'slow-disk': ['overload'],
   nospace: ['overload'],
 };
 

@@ -10,6 +10,7 @@ import {
   listWords,
   majority,
   maxSeverity,
+  nodeOfMember,
   others,
   refOf,
 } from './context.js';
@@ -82,20 +83,39 @@ const TEMPLATES: Partial<Record<DiagnosisId, Template>> = {
   },
 };
 
+/**
+ * For problems between peers (TLS), the node to blame is the one a majority of the others name
+ * (by member ID in their findings); with no such node, the nodes that logged it.
+ */
+function oddOneOut(ctx: CorrelationContext, found: Finding[]): string[] | null {
+  const namedBy = new Map<string, Set<string>>();
+  for (const f of found) {
+    for (const id of [...(f.facts['remote-peer-id'] ?? []), ...(f.facts['peer-id'] ?? [])]) {
+      const node = nodeOfMember(ctx, id);
+      if (!node || node === f.node) continue;
+      if (!namedBy.has(node)) namedBy.set(node, new Set());
+      namedBy.get(node)!.add(f.node);
+    }
+  }
+  const others = ctx.nodes.length - 1;
+  const odd = [...namedBy.entries()].filter(([, by]) => others > 0 && by.size * 2 > others).map(([n]) => n);
+  return odd.length > 0 && odd.length * 2 < ctx.nodes.length ? odd.sort() : null;
+}
+
 export function correlateNodeLocal(ctx: CorrelationContext): Diagnosis[] {
   const out: Diagnosis[] = [];
   for (const [id, t] of Object.entries(TEMPLATES) as [DiagnosisId, Template][]) {
     const found = findingsFor(ctx, id, t.floor);
     if (found.length === 0) continue;
-    const nodes = [...new Set(found.map((f) => f.node))];
+    const nodes = (id === 'tls-failure' ? oddOneOut(ctx, found) : null) ?? [...new Set(found.map((f) => f.node))];
     const nodeWords = listWords(nodes);
     out.push({
       id,
       title: t.title(nodeWords),
       severity: maxSeverity(found),
       confidence: clamp01(0.6 + 0.1 * Math.min(3, found.length) + (found.some((f) => f.count > 1) ? 0.05 : 0)),
-      affectedNodes: id === 'nospace' ? [] : nodes,
-      healthyNodes: id === 'nospace' ? [] : others(ctx, nodes),
+      affectedNodes: nodes,
+      healthyNodes: others(ctx, nodes),
       explanation: t.explain(nodeWords, found, ctx),
       findings: found.map(refOf),
       symptoms: [],
