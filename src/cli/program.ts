@@ -1,8 +1,13 @@
 // The commander program factory: a fresh program per run, so tests never share state.
 import { Command, CommanderError, Option } from 'commander';
 import { toolVersion } from '../version.js';
-import { EXIT_ERROR } from './exit-codes.js';
+import { FAIL_ON_LEVELS } from '../report/common.js';
+import { REPORT_FORMATS } from '../report/index.js';
+import { renderReportJsonSchema } from '../report/json-schema.js';
+import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK } from './exit-codes.js';
+import { writeOut } from './io.js';
 import type { CliIO } from './io.js';
+import { runExplain } from './explain-command.js';
 import { runLogs, type LogsOptions } from './logs-command.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -27,8 +32,12 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
     .option('--node <NAME=PATH>', 'the node a file belongs to (repeatable)', collect, [])
     .option('--tz <zone>', 'time zone of capnslog stamps, which carry none (default UTC)')
     .option('--year <year>', 'year of journald/syslog stamps, which carry none (default: this year)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a diagnosis is at or above this severity').choices([...FAIL_ON_LEVELS]).default('error'),
+    )
+    .option('--github', 'also append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions)')
     .option('--rules <dir>', 'add the rule files in this folder to the built-in catalog (repeatable)', collect, [])
     .option('-v, --verbose', 'show every evidence line kept')
     .option('--docker <containers...>', 'read running (or stopped) containers through the Docker Engine API')
@@ -49,11 +58,34 @@ Examples:
   etcddoctor logs --node etcd1=/var/log/etcd.log member-list.txt endpoint-health.json
   etcddoctor logs --docker etcd1 etcd2 etcd3
   etcddoctor logs --compose myproject --since 1h
+  etcddoctor logs ./logs --format junit -o etcddoctor.xml --github --fail-on warning
 
-Exit codes: 0 no problem at or above --fail-on, 1 problems found, 2 usage or input error.`,
+Colour only when stdout is a terminal and NO_COLOR is not set.
+
+${EXIT_CODES_HELP}`,
     )
     .action(async (inputs: string[], opts: LogsOptions) => {
       setExit(await runLogs(inputs, opts, io));
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the report that logs --format json writes')
+    .action(async () => {
+      await writeOut(io.stdout, renderReportJsonSchema());
+      setExit(EXIT_OK);
+    });
+
+  program.addHelpText('after', `\n${EXIT_CODES_HELP}`);
+
+  program
+    .command('explain')
+    .description('explain one etcd log line: how it reads, which rules it fires, what to look at next')
+    .argument('<line...>', 'the log line (quote it)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--rules <dir>', 'add the rule files in this folder (repeatable)', collect, [])
+    .action(async (line: string[], opts: { format: string; rules: string[] }) => {
+      setExit(await runExplain(line, opts, io));
     });
 
   return program;
