@@ -142,6 +142,50 @@ export const STEP_ACTIONS = [
 export const StepActionSchema = z.enum(STEP_ACTIONS);
 export type StepAction = z.infer<typeof StepActionSchema>;
 
+/** A name the script fills in at run time (its state dir, a time stamp, a captured output). */
+export const SCRIPT_VAR_RE = /^[A-Z][A-Z0-9_]{0,31}$/;
+
+/** One word of a command: a literal, or a script variable between literal text. */
+export const CommandArgSchema = z.union([
+  z.string(),
+  z.object({ var: z.string().regex(SCRIPT_VAR_RE), prefix: z.string().default(''), suffix: z.string().default('') }),
+]);
+export type CommandArg = z.infer<typeof CommandArgSchema>;
+
+/** A command as an argument vector (never a shell string); its output may be captured into a variable. */
+export const CommandRunSchema = z.object({
+  argv: z.array(CommandArgSchema).min(1),
+  /** Capture stdout into this variable; `capture` says which part: a member ID, a revision. */
+  captureAs: z.string().regex(SCRIPT_VAR_RE).optional(),
+  capture: z.enum(['member-id', 'revision']).optional(),
+});
+export type CommandRun = z.infer<typeof CommandRunSchema>;
+
+export const CHECK_KINDS = [
+  'endpoint-healthy',
+  'member-listed',
+  'member-not-listed',
+  'quorum-after-removal',
+  'quorum-healthy',
+  'snapshot-exists',
+  'container-exists',
+  'all-members-started',
+] as const;
+
+/** A condition the script verifies at run time, against the cluster as it is then. */
+export const StepCheckSchema = z.object({
+  kind: z.enum(CHECK_KINDS),
+  /** The etcdctl command prefix (without --endpoints), e.g. docker exec NAME etcdctl. */
+  etcdctl: z.array(z.string()).default([]),
+  endpoint: z.string().nullable().default(null),
+  memberId: z.string().nullable().default(null),
+  name: z.string().nullable().default(null),
+  peerURL: z.string().nullable().default(null),
+  path: CommandArgSchema.nullable().default(null),
+  container: z.string().nullable().default(null),
+});
+export type StepCheck = z.infer<typeof StepCheckSchema>;
+
 export const PlanStepSchema = z.object({
   action: StepActionSchema,
   node: z.string().nullable(),
@@ -152,6 +196,17 @@ export const PlanStepSchema = z.object({
   commands: z.array(z.string()),
   /** The diagnosis this step serves. */
   diagnosis: DiagnosisIdSchema.nullable(),
+  // New in the remediation planner; optional so that older plans stay valid.
+  /** auto (default when `run` is set): the script runs `run`; manual: an operator must (on another host, an edited file); info: advice only. */
+  mode: z.enum(['auto', 'manual', 'info']).optional(),
+  /** The host the step must run on when it is not this one (manual steps on systemd or k8s nodes). */
+  host: z.string().nullable().optional(),
+  /** The commands as argument vectors, for the script; `commands` is their display form. */
+  run: z.array(CommandRunSchema).optional(),
+  /** Re-checked by the script right before the step; the script stops when one fails. */
+  checks: z.array(StepCheckSchema).optional(),
+  /** Waited for (bounded) after the step; the script stops when one never holds. */
+  waitFor: z.array(StepCheckSchema).optional(),
 });
 export type PlanStep = z.infer<typeof PlanStepSchema>;
 
@@ -160,6 +215,10 @@ export const PlanSchema = z.object({
   /** Why a safe plan could not be made, when it could not; the steps are then empty or partial. */
   blocked: z.array(z.string()),
   steps: z.array(PlanStepSchema),
+  /** How the deployment was decided: --deployment, containers, log prefixes, or the default. */
+  deploymentFrom: z.string().optional(),
+  /** What the plan rests on and what an operator should know before following it. */
+  notes: z.array(z.string()).optional(),
 });
 export type Plan = z.infer<typeof PlanSchema>;
 

@@ -11,6 +11,7 @@ import type { TimeZoneSpec } from '../parsers/time.js';
 import type { LineSource } from '../sources/source.js';
 import { analyzeSources, type Analysis } from './analyze.js';
 import { buildReport } from './build-report.js';
+import { planRemediation, type DeploymentChoice } from '../remedy/index.js';
 
 export interface DiagnoseOptions {
   containers?: ContainerInfo[];
@@ -18,6 +19,8 @@ export interface DiagnoseOptions {
   tz?: TimeZoneSpec;
   yearHint?: number;
   maxEvidence?: number;
+  /** Overrides the deployment the remediation plan is rendered for (else detected). */
+  deployment?: DeploymentChoice;
 }
 
 export interface Diagnosed {
@@ -61,11 +64,13 @@ export async function diagnoseSources(
   const ctx = { nodes: analysis.nodes, model: clusterModel, findings: result.findings, rules, cluster: analysis.cluster };
   const diagnoses = correlate(ctx);
   const verdict = judge(ctx, diagnoses, analysis.anythingRead);
+  const plan = planRemediation({ diagnoses, nodes: analysis.nodes, cluster: analysis.cluster, facts: clusterModel.nodes }, { deployment: options.deployment });
   const report = buildReport(analysis, {
     findings: result.findings,
     rules: result.outcomes,
     diagnoses,
     verdict,
+    plan,
     timeline: clusterModel.timeline,
     timelineDropped: clusterModel.timelineDropped,
   });
