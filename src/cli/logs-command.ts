@@ -1,5 +1,8 @@
 // `etcddoctor logs [inputs...]`: read logs and etcdctl outputs, then report.
-import { writeFile } from 'node:fs/promises';
+import { appendFile, chmod, writeFile } from 'node:fs/promises';
+import type { DeploymentChoice } from '../remedy/detect-deployment.js';
+import { renderPlanSummary } from '../report/plan-text.js';
+import { renderScript } from '../report/script.js';
 import type { ContainerInfo } from '../model/container.js';
 import { diagnoseSources } from '../pipeline/diagnose.js';
 import { openDockerSources } from '../sources/docker/index.js';
@@ -8,8 +11,11 @@ import { loadRules } from '../rules/load.js';
 import { parseTimeZone } from '../parsers/time.js';
 import { UsageError } from '../sources/errors.js';
 import { expandInputs, parseNodeFlags, type InputSpec } from '../sources/file-source.js';
-import { renderFindings, renderInputsAndNodes, renderVerdict } from '../report/summary-text.js';
-import { EXIT_ERROR, EXIT_OK } from './exit-codes.js';
+import { FAIL_ON_LEVELS, orderReport, type FailOn } from '../report/common.js';
+import { renderReport, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { EXIT_ERROR, exitCodeFor } from './exit-codes.js';
+import { startProgress } from './progress.js';
 import type { CliIO } from './io.js';
 import { writeOut } from './io.js';
 
@@ -28,12 +34,19 @@ export interface LogsOptions {
   until?: string;
   tail?: string;
   exec?: boolean;
+  script?: string;
+  deployment?: DeploymentChoice;
+  failOn?: string;
+  github?: boolean;
 }
 
-const FORMATS = ['text', 'json'];
-
 export async function runLogs(inputs: string[], opts: LogsOptions, io: CliIO): Promise<number> {
-  if (!FORMATS.includes(opts.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${opts.format}")`);
+  if (!(REPORT_FORMATS as readonly string[]).includes(opts.format)) {
+    throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')} (got "${opts.format}")`);
+  }
+  const format = opts.format as ReportFormat;
+  const failOn = (opts.failOn ?? 'error') as FailOn;
+  if (!FAIL_ON_LEVELS.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON_LEVELS.join(', ')} (got "${opts.failOn}")`);
   const tz = opts.tz === undefined ? undefined : parseTimeZone(opts.tz);
   if (tz === null) throw new UsageError(`--tz "${opts.tz}": expected UTC, an offset like +08:00, or a zone like Asia/Shanghai`);
   let yearHint: number | undefined;
@@ -74,19 +87,38 @@ export async function runLogs(inputs: string[], opts: LogsOptions, io: CliIO): P
     expanded.errors.push(...docker.errors);
     containers.push(...docker.containers);
   }
-  const { report, analysis } = await diagnoseSources(expanded.sources, expanded.errors, { rules, tz, yearHint, containers });
+  // A progress line only for a person watching stderr, and never mixed into JSON on a terminal.
+  const progress =
+    io.stderrIsTTY && !(format === 'json' && !opts.output) ? startProgress(expanded.sources, io.stderr) : null;
+  let diagnosed;
+  try {
+    diagnosed = await diagnoseSources(expanded.sources, expanded.errors, { rules, tz, yearHint, containers, deployment: opts.deployment });
+  } finally {
+    progress?.stop();
+  }
+  const { analysis } = diagnosed;
+  const report = orderReport(diagnosed.report);
 
-  const text =
-    opts.format === 'json'
-      ? JSON.stringify(report, null, 2) + '\n'
-      : renderVerdict(report) + renderInputsAndNodes(report) + renderFindings(report, { verbose: opts.verbose ?? false });
+  // Colour only for a terminal, and never when NO_COLOR is set to anything (no-color.org).
+  const color = !opts.output && io.stdoutIsTTY && io.env.NO_COLOR === undefined;
+  const text = renderReport(report, format, { color, verbose: opts.verbose ?? false });
   if (opts.output) await writeFile(opts.output, text);
   else await writeOut(io.stdout, text);
+  if (opts.github) {
+    const summary = io.env.GITHUB_STEP_SUMMARY;
+    if (summary) await appendFile(summary, renderMarkdown(report) + '\n');
+    else await writeOut(io.stderr, 'etcddoctor: --github: GITHUB_STEP_SUMMARY is not set; no step summary written\n');
+  }
 
+  if (opts.script) {
+    await writeFile(opts.script, renderScript(report), { mode: 0o755 });
+    await chmod(opts.script, 0o755);
+    await writeOut(io.stderr, renderPlanSummary(report, opts.script));
+  }
   for (const i of report.inputs) for (const e of i.errors) await writeOut(io.stderr, `etcddoctor: ${i.input}: ${e}\n`);
   if (!analysis.anythingRead) {
     await writeOut(io.stderr, 'etcddoctor: nothing could be read from the inputs given\n');
     return EXIT_ERROR;
   }
-  return EXIT_OK;
+  return exitCodeFor(report, failOn);
 }
