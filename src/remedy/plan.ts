@@ -31,6 +31,9 @@ const REPLACE: ReadonlySet<DiagnosisId> = new Set(['cluster-id-mismatch', 'membe
 /** Diagnoses that say a node's data cannot be trusted (it must not be "just started"). */
 const DATA_LOST: ReadonlySet<DiagnosisId> = new Set(['cluster-id-mismatch', 'member-removed', 'already-bootstrapped', 'data-corruption']);
 
+/** Diagnoses whose affected members cannot serve (a full database or a slow disk still answers). */
+const MEMBER_DOWN: ReadonlySet<DiagnosisId> = new Set([...REPLACE, 'peer-unreachable', 'quorum-lost', 'member-unstarted', 'bad-configuration', 'discovery-failure']);
+
 const BACKUP_FILE = '/tmp/etcddoctor-backup.db';
 
 type StepInit = Omit<PlanStep, 'commands' | 'checks' | 'waitFor' | 'run' | 'host' | 'mode'> &
@@ -64,7 +67,7 @@ class Planner {
       }
     }
     this.targets = nodeTargets(input.nodes, input.cluster, input.facts ?? [], foreign);
-    for (const d of input.diagnoses) for (const n of d.affectedNodes) this.affected.add(n);
+    for (const d of input.diagnoses) if (MEMBER_DOWN.has(d.id)) for (const n of d.affectedNodes) this.affected.add(n);
   }
 
   target(node: string): NodeTarget | undefined {
@@ -252,7 +255,8 @@ class Planner {
       reasons.push(`${node}'s container runs etcd through a shell; its flags cannot be rewritten safely`);
     }
     const dataDir = t.dataDir ?? (this.deployment === 'kubernetes-static-pod' ? '/var/lib/etcd' : null);
-    if (!container && !isValid('path', dataDir)) reasons.push(invalidReason('path', dataDir, `${node}'s data dir`)!);
+    // On a host the wipe is a manual step: an unknown data dir is left for the operator to fill in, a bad one is refused.
+    if (!container && dataDir !== null && !isValid('path', dataDir)) reasons.push(invalidReason('path', dataDir, `${node}'s data dir`)!);
     const initial = reasons.length === 0 ? this.initialClusterFor(t, name, t.peerURL!, d) : null;
     if (reasons.length === 0 && initial === null) reasons.push(`the full initial cluster for ${node} is not known (give etcdctl member list output)`);
     if (reasons.length > 0 || !ex || !initial) {
@@ -415,7 +419,7 @@ class Planner {
       }
       return { run: [], commands: [`docker volume ls   # find the volume that holds ${t.node}'s data dir, then: docker rm ${name}; docker volume rm <that volume>`] };
     }
-    const dir = dataDir ?? '/var/lib/etcd';
+    const dir = dataDir ?? `<${t.node}'s data dir (--data-dir)>`;
     return { run: [], commands: [`mv ${dir} ${dir}.bak-$(date +%Y%m%d%H%M%S)   # moved aside, not deleted`] };
   }
 
