@@ -8,7 +8,9 @@ import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK } from './exit-codes.js';
 import { writeOut } from './io.js';
 import type { CliIO } from './io.js';
 import { runExplain } from './explain-command.js';
+import { runRulesCheck, runRulesList, runRulesShow } from './rules-command.js';
 import { runLogs, type LogsOptions } from './logs-command.js';
+import { DEPLOYMENT_CHOICES } from '../remedy/detect-deployment.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -47,6 +49,9 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
     .option('--until <time>', 'container logs until (same forms as --since)')
     .option('--tail <lines>', 'only the last N lines of each container log')
     .option('--no-exec', 'do not run etcdctl inside the containers')
+    .option('--follow', 'keep reading the containers; print each diagnosis as it appears or clears, until Ctrl-C')
+    .option('--script <file>', 'write the remediation plan as a bash script (dry-run unless run with --apply)')
+    .addOption(new Option('--deployment <kind>', 'render remediation for this deployment instead of the detected one').choices([...DEPLOYMENT_CHOICES]))
     .addHelpText(
       'after',
       `
@@ -86,6 +91,32 @@ ${EXIT_CODES_HELP}`,
     .option('--rules <dir>', 'add the rule files in this folder (repeatable)', collect, [])
     .action(async (line: string[], opts: { format: string; rules: string[] }) => {
       setExit(await runExplain(line, opts, io));
+    });
+
+  const rulesCmd = program.command('rules').description('the rule catalog: list, show one, check a folder of your own');
+  rulesCmd
+    .command('list')
+    .description('list every rule (built-in and --rules folders)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--rules <dir>', 'add the rule files in this folder (repeatable)', collect, [])
+    .action(async (opts: { format: string; rules: string[] }) => {
+      setExit(await runRulesList(opts, io));
+    });
+  rulesCmd
+    .command('show')
+    .description('show one rule: what it means, its references and examples')
+    .argument('<id>', 'the rule id')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--rules <dir>', 'add the rule files in this folder (repeatable)', collect, [])
+    .action(async (id: string, opts: { format: string; rules: string[] }) => {
+      setExit(await runRulesShow(id, opts, io));
+    });
+  rulesCmd
+    .command('check')
+    .description('validate a folder of custom rules and run their examples (exit 0 ok, 1 an example fails, 2 a file is invalid)')
+    .argument('<dir>', 'the folder of rule files')
+    .action(async (dir: string) => {
+      setExit(await runRulesCheck(dir, io));
     });
 
   return program;
