@@ -6,6 +6,7 @@ import { renderScript } from '../report/script.js';
 import type { ContainerInfo } from '../model/container.js';
 import { diagnoseSources } from '../pipeline/diagnose.js';
 import { openDockerSources } from '../sources/docker/index.js';
+import { runFollow } from './follow.js';
 import { compileRules } from '../rules/compile.js';
 import { loadRules } from '../rules/load.js';
 import { parseTimeZone } from '../parsers/time.js';
@@ -33,6 +34,7 @@ export interface LogsOptions {
   since?: string;
   until?: string;
   tail?: string;
+  follow?: boolean;
   exec?: boolean;
   script?: string;
   deployment?: DeploymentChoice;
@@ -68,6 +70,10 @@ export async function runLogs(inputs: string[], opts: LogsOptions, io: CliIO): P
   if (specs.filter((s) => s.input === '-').length > 1) throw new UsageError('stdin (-) can be named only once');
 
   const rules = compileRules((await loadRules(opts.rules)).map((r) => r.rule));
+  if (opts.follow) {
+    const docker = { host: opts.dockerHost, containers: opts.docker ?? [], compose: opts.compose, since: opts.since, until: opts.until, tail: opts.tail, execEtcdctl: opts.exec !== false };
+    return runFollow(inputs, { docker, rules, format: opts.format === 'json' ? 'json' : 'text', tz, yearHint, output: opts.output }, io);
+  }
   const expanded = await expandInputs(specs, () => io.stdin, nodeFlags.byPath);
   const containers: ContainerInfo[] = [];
   if (useDocker) {

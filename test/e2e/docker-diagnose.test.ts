@@ -1,11 +1,12 @@
 // End to end against a real Docker engine: real etcd 3.4 clusters broken by scripts/docker/cluster.sh,
 // read by the built CLI (`node bin/etcddoctor.js logs --docker p1 p2 p3 --format json`), in both log
 // formats. Each case asserts the top diagnosis and the node(s) it names. Skipped, saying why, when no
-// engine answers, unless ETCDDOCTOR_REQUIRE_DOCKER=1 (CI), which makes that a failure.
+// engine answers, unless ETCDDOCTOR_REQUIRE_DOCKER=1 (CI), which makes that a failure. Last, --follow
+// watches a live cluster lose a member and get it back, and stops cleanly on SIGINT.
 //
 // Clusters run one at a time (the machines have 2 cores), on our own prefixes (e2e*) and client ports
 // 22700..22949 (22600..22699 belong to test/sources/docker.test.ts), and are always torn down.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,4 +139,60 @@ describe.skipIf(unavailable !== null)(`etcddoctor logs --docker on real clusters
       });
     });
   });
+});
+
+interface FollowLine {
+  event: string;
+  diagnosis?: { id: string; affectedNodes: string[] };
+  verdict?: { status: string };
+  active?: string[];
+}
+
+describe.skipIf(unavailable !== null)('etcddoctor logs --docker --follow on a live cluster', () => {
+  it('prints a member as it goes down, clears it when it is back, and stops cleanly on SIGINT', async () => {
+    const prefix = 'e2efol';
+    made.add(prefix);
+    try {
+      await startCluster({ prefix, basePort: 22900, format: 'capnslog' });
+      const child = spawn(process.execPath, [BIN, 'logs', '--docker', `${prefix}1`, `${prefix}2`, `${prefix}3`, '--follow', '--format', 'json'], { cwd: ROOT });
+      const lines: FollowLine[] = [];
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (b: Buffer) => {
+        stdout += b.toString();
+        const parts = stdout.split('\n');
+        stdout = parts.pop()!;
+        for (const l of parts) if (l.trim() !== '') lines.push(JSON.parse(l) as FollowLine);
+      });
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const waitFor = async (what: string, pred: (l: FollowLine) => boolean, timeoutMs: number): Promise<void> => {
+        const deadline = Date.now() + timeoutMs;
+        while (!lines.some(pred)) {
+          if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${what} after ${timeoutMs / 1000}s; got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n${stderr}`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      };
+      const about = (event: string) => (l: FollowLine) =>
+        l.event === event && l.diagnosis?.id === 'peer-unreachable' && l.diagnosis.affectedNodes.join() === `${prefix}3`;
+      try {
+        await waitFor('first verdict', (l) => l.event === 'verdict', 30_000);
+        expect(lines.find((l) => l.event === 'verdict')?.verdict?.status).toBe('healthy');
+        await run('docker', ['stop', '-t', '2', `${prefix}3`]);
+        await waitFor(`peer-unreachable on ${prefix}3`, about('appeared'), 45_000);
+        await run('docker', ['start', `${prefix}3`]);
+        await waitFor(`peer-unreachable on ${prefix}3 cleared`, about('cleared'), 60_000);
+      } finally {
+        child.kill('SIGINT');
+      }
+      expect(await exited).toBe(0);
+      expect(lines.at(-1)).toMatchObject({ event: 'stopped' });
+      expect(lines.at(-1)!.active).not.toContain('quorum-lost');
+      expect(stderr).toContain(`following ${prefix}1, ${prefix}2, ${prefix}3`);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await removeCluster(prefix);
+      made.delete(prefix);
+    }
+  }, 180_000);
 });

@@ -30,8 +30,10 @@ export interface DockerSourceOptions {
   execEtcdctl?: boolean;
   /** Per etcdctl command; default 10000. */
   execTimeoutMs?: number;
-  /** Later work (--follow): keep the log streams open. */
+  /** --follow: keep the log streams open for new lines. */
   follow?: boolean;
+  /** Closes the log streams (Ctrl-C while following). */
+  abortSignal?: AbortSignal;
 }
 
 export interface DockerSources {
@@ -131,7 +133,7 @@ export async function openDockerSources(opts: DockerSourceOptions, env: Record<s
   );
 
   picked.forEach(({ info }, i) => {
-    const log = new DockerLogSource(docker, info, { ...window, follow: opts.follow ?? false });
+    const log = new DockerLogSource(docker, info, { ...window, follow: opts.follow ?? false, abortSignal: opts.abortSignal });
     const cap = captures[i];
     if (cap && cap.status === 'not-in-image' && cap.note) log.warnings.push(cap.note);
     out.containers.push(info);
