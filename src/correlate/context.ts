@@ -65,6 +65,15 @@ export function nodeOfMember(ctx: CorrelationContext, id: string): string | null
   if (urls.size > 0) {
     const byUrl = ctx.model.nodes.filter((n) => n.peerURLs.some((u) => urls.has(u)));
     if (byUrl.length === 1) return byUrl[0]!.node;
+    // A container's own configuration names its peer URL even when its log never did (it
+    // failed before printing its configuration).
+    const byContainer = ctx.cluster.containers.filter((c) =>
+      (c.etcd.initialAdvertisePeerUrls ?? '').split(',').some((u) => urls.has(u.trim())),
+    );
+    if (byContainer.length === 1) {
+      const name = byContainer[0]!.name;
+      if (ctx.nodes.some((n) => n.name === name)) return name;
+    }
   }
   return null;
 }
