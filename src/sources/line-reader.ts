@@ -50,10 +50,31 @@ function detectEncoding(head: Buffer): { encoding: LineReaderStats['encoding']; 
   return { encoding: 'utf-8', bom: 0 };
 }
 
-function swap16(buf: Buffer): Buffer {
-  const out = Buffer.from(buf.subarray(0, buf.length - (buf.length % 2)));
-  out.swap16();
-  return out;
+/** Longest byte order mark: the first chunk handed on holds at least this much (or the whole stream). */
+const BOM_BYTES = 3;
+
+/**
+ * The stream's chunks, with its first bytes held back until a byte order mark can be told: a
+ * pipe may hand over a first chunk of one byte, which would read a UTF-16 file as UTF-8.
+ */
+async function* withWholeHead(stream: Readable): AsyncGenerator<Buffer> {
+  let head: Buffer[] | null = [];
+  let n = 0;
+  for await (const chunkIn of stream) {
+    const chunk: Buffer = typeof chunkIn === 'string' ? Buffer.from(chunkIn) : (chunkIn as Buffer);
+    if (head === null) {
+      yield chunk;
+      continue;
+    }
+    head.push(chunk);
+    n += chunk.length;
+    if (n >= BOM_BYTES) {
+      const first = head.length === 1 ? chunk : Buffer.concat(head);
+      head = null;
+      yield first;
+    }
+  }
+  if (head !== null && n > 0) yield Buffer.concat(head);
 }
 
 /**
@@ -96,8 +117,8 @@ export async function* readLines(
     return { lineNo: stats.lines, text };
   };
 
-  for await (const chunkIn of stream) {
-    let chunk: Buffer = typeof chunkIn === 'string' ? Buffer.from(chunkIn) : (chunkIn as Buffer);
+  for await (const chunkIn of withWholeHead(stream)) {
+    let chunk: Buffer = chunkIn;
     stats.bytes += chunk.length;
     options.onBytes?.(stats.bytes);
     if (first) {
@@ -106,7 +127,8 @@ export async function* readLines(
       stats.encoding = encoding;
       if (bom) chunk = chunk.subarray(bom);
       if (encoding === 'utf-16le' || encoding === 'utf-16be') {
-        utf16 = new TextDecoder('utf-16le');
+        // The decoder carries a code unit split across chunks (an odd byte, a surrogate half).
+        utf16 = new TextDecoder(encoding);
       } else if (looksBinary(chunk)) {
         stats.binary = true;
         return;
@@ -115,7 +137,7 @@ export async function* readLines(
 
     if (utf16) {
       // UTF-16 files are rare and small (Windows exports): decode to text, then split.
-      const decoded = utf16.decode(stats.encoding === 'utf-16be' ? swap16(chunk) : chunk, { stream: true });
+      const decoded = utf16.decode(chunk, { stream: true });
       const parts = (utf16Carry + decoded).split('\n');
       utf16Carry = parts.pop() ?? '';
       for (const p of parts) yield emitString(p);
