@@ -197,18 +197,47 @@ export function correlatePeerUnreachable(ctx: CorrelationContext): Diagnosis[] {
       facts: { 'member-id': l.peer, cause: causeOf(l.errors), ...(stopped ? { stopped: 'true' } : {}) },
     });
   }
-  if (out.length === 0 && found.length > 0) {
+  // A container docker inspect shows stopped is a member down, whether or not the peers' logs
+  // (a --since window, rotated logs) still show them failing to reach it. Such a finding is
+  // about the node that is down, not one reporting a peer: it never reads as a brief blip.
+  const containerDown = found.filter((f) => f.facts.container !== undefined);
+  const downCount = new Set([...lost.map((l) => l.node ?? l.peer), ...containerDown.map((f) => f.node)]).size;
+  for (const f of containerDown) {
+    if (lost.some((l) => l.node === f.node)) continue;
+    const how = f.evidence[0]?.text.replace(/^docker inspect [^:]*: /, '') ?? 'not running';
+    out.push({
+      id: 'peer-unreachable',
+      title: `${f.node} is down`,
+      severity: size - downCount >= quorum ? 'error' : 'critical',
+      confidence: 0.8,
+      affectedNodes: [f.node],
+      healthyNodes: ctx.nodes.map((n) => n.name).filter((n) => n !== f.node && !lost.some((x) => x.node === n) && !containerDown.some((x) => x.node === n)),
+      explanation:
+        `docker inspect shows ${f.node}'s container ${how}: its member is down. ` +
+        (size - downCount >= quorum
+          ? `The cluster keeps quorum (${size - downCount} of ${size} members up) and serves requests, but cannot lose another member.`
+          : 'Too few members are left for quorum.'),
+      findings: [refOf(f)],
+      symptoms: [],
+      facts: { stopped: 'true' },
+    });
+  }
+  const logged = found.filter((f) => f.facts.container === undefined);
+  if (out.length === 0 && logged.length > 0) {
     // Probe failures that stopped, or are too few to name a lost member: transient.
-    const nodes = [...new Set(found.map((f) => f.node))];
+    const nodes = [...new Set(logged.map((f) => f.node))];
+    // When every failure recovered (members bootstrapping one after another log a few), nothing
+    // is wrong now: context, not a problem that would call a healthy cluster degraded.
+    const pending = peerLosses(ctx).length > 0;
     out.push({
       id: 'peer-unreachable',
       title: 'Peers were briefly unreachable',
-      severity: 'warning',
+      severity: pending ? 'warning' : 'info',
       confidence: 0.5,
       affectedNodes: [],
       healthyNodes: ctx.nodes.map((n) => n.name),
       explanation: `${listWords(nodes)} logged failures reaching peers, but every peer became reachable again before the logs end (a restart or a network blip).`,
-      findings: found.map(refOf),
+      findings: logged.map(refOf),
       symptoms: [],
       facts: {},
     });
