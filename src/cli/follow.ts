@@ -200,7 +200,10 @@ export async function followDocker(opts: FollowOptions, io: CliIO): Promise<numb
   const live = new LiveCluster(opts.rules);
   const print = (text: string): Promise<void> => writeOut(io.stdout, text);
 
-  const first = await open({ ...opts.docker, follow: true, abortSignal: signal }, io.env);
+  // What the containers logged so far is read to its end first, so that the first diagnoses
+  // printed rest on all of it; then each running container is followed from its last line.
+  const first = await open({ ...opts.docker, follow: false, abortSignal: signal }, io.env);
+  const backlogAt = now();
   for (const e of first.errors) await writeOut(io.stderr, `etcddoctor: ${e.input}: ${e.message}\n`);
   if (first.containers.length === 0) {
     await writeOut(io.stderr, 'etcddoctor: nothing could be read from the inputs given\n');
@@ -231,8 +234,20 @@ export async function followDocker(opts: FollowOptions, io: CliIO): Promise<numb
   const logsOf = (r: DockerSources) => r.sources.filter((s): s is DockerLogSource => s instanceof DockerLogSource);
   const etcdctlOf = (r: DockerSources) => r.sources.filter((s) => !(s instanceof DockerLogSource));
 
+  /** Follow a container's log from the last line read of it (all of it when it was recreated). */
+  const followFrom = async (info: ContainerInfo): Promise<void> => {
+    const s = streams.get(info.name);
+    const since = s && s.id === info.id ? (s.lastStamp !== null ? sinceAfter(s.lastStamp) : String(Math.floor(backlogAt.getTime() / 1000))) : undefined;
+    const again = await open(
+      { ...opts.docker, containers: [info.name], compose: undefined, follow: true, since, until: undefined, tail: undefined, execEtcdctl: false, abortSignal: signal },
+      io.env,
+    );
+    for (const log of logsOf(again)) pump(log, log.container);
+  };
+
   await live.setSnapshot(etcdctlOf(first), first.containers);
-  for (const s of logsOf(first)) pump(s, s.container);
+  await Promise.all(logsOf(first).map((s) => pump(s, s.container).done));
+  for (const info of first.containers) if (info.state === 'running' && !signal.aborted) await followFrom(info);
 
   let current: Diagnosis[] = [];
   let verdict: Verdict | null = null;
@@ -272,14 +287,8 @@ export async function followDocker(opts: FollowOptions, io: CliIO): Promise<numb
       for (const info of r.containers) {
         const s = streams.get(info.name);
         const restarted = s !== undefined && (s.id !== info.id || s.startedAt !== info.startedAt);
-        if (!s || !s.ended || !restarted || info.state !== 'running') continue;
         // It stopped and runs again (or was recreated): read it on from the last line read.
-        const since = s.lastStamp !== null && s.id === info.id ? sinceAfter(s.lastStamp) : undefined;
-        const again = await open(
-          { ...opts.docker, containers: [info.name], compose: undefined, follow: true, since, until: undefined, tail: undefined, execEtcdctl: false, abortSignal: signal },
-          io.env,
-        );
-        for (const log of logsOf(again)) pump(log, log.container);
+        if (s && s.ended && restarted && info.state === 'running') await followFrom(info);
       }
     } catch {
       // a refresh that failed is tried again at the next one
@@ -288,6 +297,7 @@ export async function followDocker(opts: FollowOptions, io: CliIO): Promise<numb
     }
   };
 
+  tick();
   const interval = setInterval(tick, opts.intervalMs ?? 2000);
   const refresher = setInterval(() => void refresh().catch(() => undefined), opts.refreshMs ?? 15_000);
   await new Promise<void>((resolve) => {

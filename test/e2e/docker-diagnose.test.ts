@@ -79,6 +79,7 @@ function describeReport(report: Report): string {
 function expectInputsRead(report: Report, prefix: string, stderr: string): void {
   expect(report.cluster.containers.map((c) => c.name).sort()).toEqual([1, 2, 3].map((n) => `${prefix}${n}`));
   expect(report.inputs.filter((i) => i.errors.length > 0).map((i) => `${i.input}: ${i.errors.join('; ')}`)).toEqual([]);
+  expect(report.inputs.flatMap((i) => i.warnings.filter((w) => /not used|nothing to read/.test(w)).map((w) => `${i.input}: ${w}`))).toEqual([]);
   expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
 }
 
@@ -177,7 +178,7 @@ describe.skipIf(unavailable !== null)('etcddoctor logs --docker --follow on a li
         l.event === event && l.diagnosis?.id === 'peer-unreachable' && l.diagnosis.affectedNodes.join() === `${prefix}3`;
       try {
         await waitFor('first verdict', (l) => l.event === 'verdict', 30_000);
-        expect(lines.find((l) => l.event === 'verdict')?.verdict?.status).toBe('healthy');
+        expect(lines.find((l) => l.event === 'verdict')?.verdict?.status, lines.map((l) => JSON.stringify(l)).join('\n')).toBe('healthy');
         await run('docker', ['stop', '-t', '2', `${prefix}3`]);
         await waitFor(`peer-unreachable on ${prefix}3`, about('appeared'), 45_000);
         await run('docker', ['start', `${prefix}3`]);

@@ -192,7 +192,8 @@ export async function captureEtcdctl(
       return 'failed';
     }
     const why = r.exitCode !== 0 ? `etcdctl exited with code ${r.exitCode ?? '?'}: ${etcdctlErrorLine(r.stderr) || 'no message'}` : null;
-    if (r.stdout.toString('utf8').trim() === '') {
+    // etcdctl 3.4 prints an empty JSON list when endpoint status reached no endpoint: nothing said.
+    if (/^(?:\[\s*\]|null)?$/.test(r.stdout.toString('utf8').trim())) {
       errors.push({ input, message: why ?? 'etcdctl printed nothing' });
       return 'failed';
     }
