@@ -2,6 +2,7 @@
 // next. Pure: the CLI parses the line and matches the rules, this renders the result.
 import type { LogEvent, ParsedLine } from '../model/event.js';
 import type { CompiledRule } from '../rules/compile.js';
+import { terminalSafe } from './escape.js';
 
 export interface ExplainedRule {
   id: string;
@@ -76,8 +77,9 @@ export function buildExplanation(line: string, parsed: ParsedLine, matches: { ru
   };
 }
 
+/** Rule text, whose description may span lines: other controls and bidi overrides shown as '?'. */
 function clean(s: string): string {
-  return s.replace(/[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f]/g, '?');
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 
 export function renderExplanation(x: Explanation): string {
@@ -88,14 +90,14 @@ export function renderExplanation(x: Explanation): string {
     return out.join('\n') + '\n';
   }
   const p = x.parsed;
-  out.push(`Format:    ${p.format}${p.node ? ` (node ${clean(p.node)})` : ''}`);
+  out.push(`Format:    ${p.format}${p.node ? ` (node ${terminalSafe(p.node)})` : ''}`);
   out.push(`Time:      ${p.ts ?? '-'}`);
-  out.push(`Level:     ${p.level}${p.component ? `   component: ${clean(p.component)}` : ''}`);
-  out.push(`Message:   ${clean(p.msg)}`);
+  out.push(`Level:     ${p.level}${p.component ? `   component: ${terminalSafe(p.component)}` : ''}`);
+  out.push(`Message:   ${terminalSafe(p.msg)}`);
   const facts = Object.entries(p.fields).filter(([k]) => k !== 'caller' && k !== 'stacktrace');
   if (facts.length > 0) {
     out.push('Facts:');
-    for (const [k, v] of facts) out.push(`  ${clean(k)}: ${clean(typeof v === 'string' ? v : JSON.stringify(v))}`);
+    for (const [k, v] of facts) out.push(`  ${terminalSafe(k)}: ${terminalSafe(typeof v === 'string' ? v : JSON.stringify(v))}`);
   }
   out.push('');
   if (x.rules.length === 0) {

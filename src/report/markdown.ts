@@ -45,7 +45,9 @@ function renderPlan(plan: Plan): string[] {
     const target = [s.node ? md(s.node) : null, s.memberId ? `member ${code(s.memberId)}` : null].filter(Boolean).join(', ');
     out.push(`${i + 1}. **${s.action}**${target ? ` (${target})` : ''}, ${s.risk}: ${md(s.why)}`);
     if (s.precondition) out.push(`   Only if: ${md(s.precondition)}`);
-    if (s.commands.length > 0) out.push('', ...block('sh', s.commands.map(terminalSafe)).map((l) => `   ${l}`.trimEnd()));
+    // Every line indented, or the second command would end the list item and its code block,
+    // leaving the rest to be read as Markdown and HTML (a `<cert-file>` placeholder vanished).
+    if (s.commands.length > 0) out.push('', ...block('sh', s.commands.map(terminalSafe)).flatMap((l) => l.split('\n')).map((l) => `   ${l}`.trimEnd()));
     out.push('');
   });
   if (plan.steps.length === 0 && plan.blocked.length === 0) out.push('No steps.', '');
