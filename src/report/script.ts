@@ -245,7 +245,10 @@ wait_until() { # wait_until STEP DESCRIPTION CHECK...: bounded
   say "  ok: $what"
 }
 
-valid_url() { [[ "$1" =~ ^https?://[A-Za-z0-9.:\[\]-]+(:[0-9]+)?/?$ ]]; }
+valid_url() {
+  local re='^https?://[]A-Za-z0-9.:[-]+(:[0-9]+)?/?$'
+  [[ "$1" =~ $re ]]
+}
 
 # members EP ETCDCTL...: "id, status, name, peer URLs, client URLs, learner" per member.
 members() {
