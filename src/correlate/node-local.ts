@@ -10,6 +10,7 @@ import {
   listWords,
   majority,
   maxSeverity,
+  nodeFacts,
   nodeOfMember,
   others,
   refOf,
@@ -20,6 +21,12 @@ interface Template {
   explain: (nodes: string, findings: Finding[], ctx: CorrelationContext) => string;
   /** The least severe finding that counts; below it a finding is context, not a diagnosis. */
   floor: 'info' | 'warning' | 'error';
+  /**
+   * The condition is replicated through raft to every member of the cluster (an alarm), so it
+   * affects them all however many logged it: etcd 3.6 no longer logs "alarm raised" on every
+   * member, and an `etcdctl alarm list` names only the member that raised it.
+   */
+  clusterWide?: boolean;
 }
 
 function firstFact(findings: Finding[], ...names: string[]): string | null {
@@ -29,6 +36,7 @@ function firstFact(findings: Finding[], ...names: string[]): string | null {
 const TEMPLATES: Partial<Record<DiagnosisId, Template>> = {
   nospace: {
     floor: 'warning',
+    clusterWide: true,
     title: () => 'The database is full (NOSPACE alarm): the cluster accepts no writes',
     explain: (nodes, f, ctx) =>
       `The backend database reached --quota-backend-bytes and an alarm NOSPACE was raised` +
@@ -102,12 +110,22 @@ function oddOneOut(ctx: CorrelationContext, found: Finding[]): string[] | null {
   return odd.length > 0 && odd.length * 2 < ctx.nodes.length ? odd.sort() : null;
 }
 
+/** The reporting nodes and every node whose latest cluster ID is one of theirs (every node when
+ *  no reporter said which cluster it is in). */
+export function clusterOf(ctx: CorrelationContext, reporters: string[]): string[] {
+  const last = (node: string): string | null => nodeFacts(ctx, node)?.clusterIds.at(-1) ?? null;
+  const ids = new Set(reporters.map(last).filter((id): id is string => id !== null));
+  const members = ctx.nodes.map((n) => n.name).filter((n) => reporters.includes(n) || ids.size === 0 || ids.has(last(n) ?? ''));
+  return [...new Set([...reporters, ...members])].sort();
+}
+
 export function correlateNodeLocal(ctx: CorrelationContext): Diagnosis[] {
   const out: Diagnosis[] = [];
   for (const [id, t] of Object.entries(TEMPLATES) as [DiagnosisId, Template][]) {
     const found = findingsFor(ctx, id, t.floor);
     if (found.length === 0) continue;
-    const nodes = (id === 'tls-failure' ? oddOneOut(ctx, found) : null) ?? [...new Set(found.map((f) => f.node))];
+    const reporters = [...new Set(found.map((f) => f.node))];
+    const nodes = (id === 'tls-failure' ? oddOneOut(ctx, found) : null) ?? (t.clusterWide ? clusterOf(ctx, reporters) : reporters);
     const nodeWords = listWords(nodes);
     out.push({
       id,
