@@ -93,6 +93,26 @@ function moveToEnd(arr: string[], v: string): void {
 
 const CONNECT_ERRORS = ['prober detected unhealthy status', 'health check for peer', 'lost TCP streaming connection', 'lost the TCP streaming connection', 'failed to dial', 'failed to reach the peer'];
 
+/**
+ * What makes an event matter to the model beyond its node's last time and line: identity and
+ * configuration fields, startup, leader and election messages, peer reachability and recovery
+ * (levels are checked apart: only info-level lines are ever quiet). The local member ID is
+ * checked apart too (a quiet line repeats the node's current one).
+ */
+export const CLUSTER_MODEL_TRIGGERS = {
+  literals: [
+    'cluster-id', 'initial-cluster', 'data-dir', 'member-initialized', 'initial-advertise-peer-urls', 'advertise-client-urls',
+    'added-peer-id', 'recovered-remote-peer-id', 'removed-remote-peer-id', '"term":', 'raft-local-id', 'leader-id',
+    'starting member', 'starting local member', 'published', 'starting an etcd server', 'name = ', 'removed member',
+    ' is starting a new election at term ', ' elected leader ', ' changed leader from ', ' lost leader ',
+    ' became leader at term ', 'stepped down to follower since quorum is not active',
+    ...CONNECT_ERRORS, 'became inactive', 'became active', 'established a TCP streaming connection',
+    'established TCP streaming connection',
+  ],
+  // read on any event (the rest only beside one of the messages above); local-member-id is checked apart
+  fields: ['local-member-id', 'cluster-id', 'initial-cluster-state', 'initial-cluster', 'data-dir', 'member-initialized', 'initial-advertise-peer-urls', 'advertise-client-urls', 'added-peer-id', 'recovered-remote-peer-id', 'term', 'raft-local-id'],
+};
+
 export class ClusterModelBuilder {
   private readonly nodes = new Map<string, NodeFacts & { reach: Map<string, Reachability> }>();
   private readonly members = new Map<string, MemberFacts>();
@@ -154,6 +174,21 @@ export class ClusterModelBuilder {
       this.tail.shift();
       this.dropped++;
     }
+  }
+
+  has(node: string): boolean {
+    return this.nodes.has(node);
+  }
+
+  quietTriggers(): { literals: readonly string[]; fields: readonly string[] } {
+    return CLUSTER_MODEL_TRIGGERS;
+  }
+
+  /** Quiet events of a known node (none holds a CLUSTER_MODEL_TRIGGERS literal): their latest time and the last one's text. */
+  observeQuiet(node: string, lastTs: string | null, lastText: string): void {
+    const n = this.nodes.get(node)!;
+    if (lastTs !== null && (n.lastTs === null || lastTs >= n.lastTs)) n.lastTs = lastTs;
+    n.lastLine = lastText.length > 300 ? lastText.slice(0, 300) : lastText;
   }
 
   observe(e: LogEvent): void {

@@ -8,6 +8,7 @@ import type { CheckHit, CheckSubject } from '../rules/checks.js';
 import type { CompiledMatcher, CompiledRule } from '../rules/compile.js';
 import type { InputName } from '../rules/schema.js';
 import { AnchorSet } from './anchors.js';
+import type { QuietTriggers } from './prefilter.js';
 import { collectFacts, MAX_REGEX_INPUT, testMatcher } from './match.js';
 
 export interface EngineOptions {
@@ -34,6 +35,8 @@ export interface EngineResult {
 
 export interface Engine {
   observe(event: LogEvent): void;
+  /** Every literal a rule can fire on: an event whose text holds none fires nothing here. */
+  quietTriggers(): QuietTriggers;
   finish(ctx: FinishContext): EngineResult;
 }
 
@@ -307,7 +310,10 @@ export function createEngine(rules: readonly CompiledRule[], options: EngineOpti
     return [...byNode.values()];
   }
 
-  return { observe, finish };
+  // msgEquals keys and every anchor (message and field): the engine looks at nothing else first
+  const triggers = [...byMsg.keys(), ...msgAnchors.map((a) => a.literal), ...[...fieldAnchors.values()].flatMap((list) => list.map((a) => a.literal))];
+  // fields are read only after a literal hit, and facts are substrings of the line: no fields
+  return { observe, finish, quietTriggers: () => ({ literals: triggers, fields: [] }) };
 }
 
 /** A check's subject as a node name: an alias first, then the member's name in the snapshot, then the ID or URL. */

@@ -11,7 +11,15 @@ export interface LineParserOptions {
   yearHint?: number;
   /** Most continuation lines kept on one event; the rest are counted, not kept. */
   maxContinuation?: number;
+  /** Called with a line's node before the line is parsed (analyze settles quiet lines there). */
+  beforeNode?: (node: string) => void;
 }
+
+/** Stands for the last event of a node when that was a quiet (info, routine) line. */
+const QUIET_EVENT: LogEvent = {
+  kind: 'event', node: '', nodeOrigin: 'unknown', ts: null, level: 'info', component: '', msg: '', fields: {},
+  format: 'capnslog', ref: { source: '', line: 0 }, text: '',
+};
 
 /** A line folded into the event before it (a panic's goroutine dump). */
 export interface ContinuationLine {
@@ -73,12 +81,23 @@ export class LineParser {
   private readonly maxContinuation: number;
   private readonly lastEvent = new Map<string, LogEvent>();
   private readonly inDump = new Set<string>();
+  private readonly beforeNode: ((node: string) => void) | undefined;
 
   constructor(options: LineParserOptions = {}) {
     this.tz = options.tz ?? UTC;
     this.tzGiven = options.tz !== undefined;
     this.yearHint = options.yearHint;
     this.maxContinuation = options.maxContinuation ?? 60;
+    this.beforeNode = options.beforeNode;
+  }
+
+  /**
+   * The last line of `node` was a quiet one: an info-level event nothing attaches to. Its effect
+   * on this parser is exactly that of parsing it (no panic dump open, nothing to fold into).
+   */
+  noteQuiet(node: string): void {
+    this.lastEvent.set(node, QUIET_EVENT);
+    this.inDump.delete(node);
   }
 
   /**
@@ -102,6 +121,7 @@ export class LineParser {
       node = UNKNOWN_NODE_PREFIX + raw.source;
       nodeOrigin = 'unknown';
     }
+    this.beforeNode?.(node);
     const ref = { source: raw.source, line: raw.lineNo };
     const text = u.text.length > MAX_KEPT_TEXT ? u.text.slice(0, MAX_KEPT_TEXT) : u.text;
 

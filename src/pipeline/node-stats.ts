@@ -2,6 +2,7 @@
 // its startup lines give (member ID, name, cluster ID, version, URLs).
 import type { LogEvent, LogFormat, NodeOrigin, ParsedLine } from '../model/event.js';
 import type { NodeSummary } from '../model/report.js';
+import type { QuietTriggers } from '../engine/prefilter.js';
 
 const MAX_DISTINCT = 16;
 
@@ -63,8 +64,39 @@ function memberNameOf(e: LogEvent): string | null {
   return null;
 }
 
+/**
+ * What makes a line matter to these statistics beyond its count, format and time: identity
+ * fields and the messages that name a member (see quietTriggers in engine/prefilter.ts).
+ */
+export const NODE_STATS_TRIGGERS: QuietTriggers = {
+  literals: [
+    'local-member-attributes', 'etcd-version', 'cluster-id', 'initial-advertise-peer-urls', 'advertise-client-urls',
+    'raft-local-id', 'starting an etcd server', 'name = ', 'published',
+  ],
+  // local-member-id is checked apart: a quiet line repeats the node's current one
+  fields: ['local-member-id', 'raft-local-id', 'local-member-attributes', 'etcd-version', 'cluster-id', 'local-member-cluster-id', 'initial-advertise-peer-urls', 'advertise-client-urls'],
+};
+
 export class NodeStats {
   private readonly nodes = new Map<string, NodeAcc>();
+
+  has(node: string): boolean {
+    return this.nodes.has(node);
+  }
+
+  /**
+   * `count` quiet lines of a known node (events with no identity facts, see NODE_STATS_TRIGGERS),
+   * with the earliest and latest of their times: the same as observing each of them.
+   */
+  observeQuiet(node: string, source: string, format: LogFormat, count: number, firstTs: string | null, lastTs: string | null): void {
+    const a = this.nodes.get(node)!;
+    a.lines += count;
+    a.events += count;
+    a.formats.add(format);
+    a.sources.add(source);
+    if (firstTs !== null && (a.firstSeen === null || firstTs < a.firstSeen)) a.firstSeen = firstTs;
+    if (lastTs !== null && (a.lastSeen === null || lastTs > a.lastSeen)) a.lastSeen = lastTs;
+  }
 
   private acc(name: string, origin: NodeOrigin): NodeAcc {
     let a = this.nodes.get(name);

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { NodeOrigin, RawLine } from '../model/event.js';
 import { describeFsError, SourceError } from './errors.js';
-import { type LineReaderStats, newReaderStats, readLines } from './line-reader.js';
+import { type LineReaderStats, newReaderStats, type QuietLineFilter, readLines } from './line-reader.js';
 import { nodeFromPath } from './node-name.js';
 import type { LineSource } from './source.js';
 
@@ -49,7 +49,8 @@ class StreamSource implements LineSource {
     readonly size: number | undefined,
   ) {}
 
-  async *lines(): AsyncIterable<RawLine> {
+  /** With `quiet`, routine lines are handed to it on raw bytes and not yielded (see analyze). */
+  async *lines(quiet?: QuietLineFilter): AsyncIterable<RawLine> {
     let stream: Readable;
     try {
       stream = this.open();
@@ -57,7 +58,7 @@ class StreamSource implements LineSource {
       throw new SourceError(this.name, describeFsError(err));
     }
     try {
-      for await (const line of readLines(stream, this.stats)) {
+      for await (const line of readLines(stream, this.stats, quiet ? { quiet } : {})) {
         const raw: RawLine = { source: this.name, lineNo: line.lineNo, text: line.text };
         if (this.node !== undefined) {
           raw.node = this.node;
@@ -85,6 +86,11 @@ class StreamSource implements LineSource {
     if (this.stats.nulLines > 0) this.warnings.push(`${this.stats.nulLines} line(s) held NUL bytes, removed`);
     if (this.stats.encoding !== 'utf-8') this.warnings.push(`read as ${this.stats.encoding.toUpperCase()} (byte order mark)`);
   }
+}
+
+/** The sources whose `lines(quiet)` take a quiet-line filter (files and stdin). */
+export function takesQuietFilter(source: LineSource): source is LineSource & { lines(quiet?: QuietLineFilter): AsyncIterable<RawLine> } {
+  return source instanceof StreamSource;
 }
 
 function openFile(file: string): Readable {

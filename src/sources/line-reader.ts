@@ -5,6 +5,7 @@
 // failing the stream, byte counts for progress, and encoding detection from the first bytes;
 // scanning Buffers with indexOf is also what keeps the whole pipeline near grep's speed.
 import type { Readable } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 
 export interface LineReaderOptions {
@@ -12,6 +13,21 @@ export interface LineReaderOptions {
   maxLineBytes?: number;
   /** Called with the byte count as chunks arrive, for progress. */
   onBytes?: (total: number) => void;
+  /** Takes routine lines straight from the bytes; they are counted but not decoded or yielded. */
+  quiet?: QuietLineFilter;
+}
+
+/**
+ * A consumer that handles some lines on raw bytes (see pipeline/analyze.ts). Only whole lines
+ * inside one chunk are offered, never one that needs CR, NUL, invalid-UTF-8 or length handling.
+ */
+export interface QuietLineFilter {
+  /** A region of whole lines of valid UTF-8 with no NUL is about to be offered, line by line. */
+  chunk(buf: Buffer, start: number, end: number): void;
+  /** True when the line buf[start, end) (no newline) was taken; it is then only counted. */
+  line(buf: Buffer, start: number, end: number): boolean;
+  /** The chunk is done: nothing taken may point into its memory any more. */
+  endChunk(): void;
 }
 
 export interface LineReaderStats {
@@ -145,9 +161,31 @@ export async function* readLines(
     }
 
     let start = 0;
+    // the whole lines of this chunk that start in it: offered to the quiet filter when clean
+    let quietFrom = -1;
+    let quietTo = -1;
+    const quiet = options.quiet;
+    if (quiet !== undefined) {
+      const firstNl = pendingBytes > 0 || overflow ? chunk.indexOf(0x0a) : -1;
+      const from = pendingBytes > 0 || overflow ? (firstNl < 0 ? chunk.length : firstNl + 1) : 0;
+      const to = chunk.lastIndexOf(0x0a);
+      if (to > from) {
+        const region = chunk.subarray(from, to);
+        if (region.indexOf(0) < 0 && isUtf8(region)) {
+          quietFrom = from;
+          quietTo = to;
+          quiet.chunk(chunk, from, to);
+        }
+      }
+    }
     for (;;) {
       const nl = chunk.indexOf(0x0a, start);
       if (nl < 0) break;
+      if (start >= quietFrom && nl <= quietTo && !overflow && pendingBytes === 0 && nl - start <= maxLine && quiet!.line(chunk, start, nl)) {
+        stats.lines++;
+        start = nl + 1;
+        continue;
+      }
       if (overflow) {
         // The end of an over-long line whose head was already emitted: count it, nothing more.
         overflow = false;
@@ -191,6 +229,7 @@ export async function* readLines(
         pendingBytes += rest.length;
       }
     }
+    if (quietFrom >= 0) quiet!.endChunk();
   }
   if (utf16) {
     const tail = utf16Carry + utf16.decode();
