@@ -87,7 +87,7 @@ function stamp(line, ms) {
  * Write about `bytes` bytes of log to `file` (through a temp file, so a half-written file is never
  * reused). `failureShare` of the lines are failure lines, `lifecycleShare` lifecycle lines. Returns {lines, bytes, failures}.
  */
-export function generateLog(root, file, { bytes, seed, literals, failureShare = 0.01, lifecycleShare = 0.02, prefix = true, node = null }) {
+export function generateLog(root, file, { bytes, seed, literals, failureShare = 0.01, lifecycleShare = 0.02, prefix = true, node = null, maxLines = Infinity }) {
   const pools = { capnslog: loadTemplates(root, 'capnslog', literals), zap: loadTemplates(root, 'zap', literals) };
   const rand = rng(seed);
   const pick = (arr) => arr[Math.floor(rand() * arr.length)];
@@ -99,8 +99,9 @@ export function generateLog(root, file, { bytes, seed, literals, failureShare = 
   let ms = Date.UTC(2026, 10, 1, 0, 0, 0);
   let buf = '';
   // capnslog for the first half of the bytes, zap after the "upgrade"
-  while (written < bytes) {
-    const pool = written < bytes / 2 ? pools.capnslog : pools.zap;
+  while (written < bytes && lines < maxLines) {
+    const firstHalf = Number.isFinite(bytes) ? written < bytes / 2 : lines < maxLines / 2;
+    const pool = firstHalf ? pools.capnslog : pools.zap;
     let entry;
     const r = rand();
     if (r < failureShare) {

@@ -102,13 +102,14 @@ const CONNECT_ERRORS = ['prober detected unhealthy status', 'health check for pe
 export const CLUSTER_MODEL_TRIGGERS = {
   literals: [
     'cluster-id', 'initial-cluster', 'data-dir', 'member-initialized', 'initial-advertise-peer-urls', 'advertise-client-urls',
-    'added-peer-id', 'recovered-remote-peer-id', 'removed-remote-peer-id', '"term":', 'raft-local-id', 'leader-id',
+    'added-peer-id', 'recovered-remote-peer-id', 'removed-remote-peer-id', 'raft-local-id', 'leader-id',
     'starting member', 'starting local member', 'published', 'starting an etcd server', 'name = ', 'removed member',
     ' is starting a new election at term ', ' elected leader ', ' changed leader from ', ' lost leader ',
     ' became leader at term ', 'stepped down to follower since quorum is not active',
     ...CONNECT_ERRORS, 'became inactive', 'became active', 'established a TCP streaming connection',
     'established TCP streaming connection',
   ],
+  keys: ['term'],
   // read on any event (the rest only beside one of the messages above); local-member-id is checked apart
   fields: ['local-member-id', 'cluster-id', 'initial-cluster-state', 'initial-cluster', 'data-dir', 'member-initialized', 'initial-advertise-peer-urls', 'advertise-client-urls', 'added-peer-id', 'recovered-remote-peer-id', 'term', 'raft-local-id'],
 };
@@ -180,7 +181,7 @@ export class ClusterModelBuilder {
     return this.nodes.has(node);
   }
 
-  quietTriggers(): { literals: readonly string[]; fields: readonly string[] } {
+  quietTriggers(): { literals: readonly string[]; fields: readonly string[]; keys: readonly string[] } {
     return CLUSTER_MODEL_TRIGGERS;
   }
 

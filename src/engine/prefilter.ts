@@ -73,6 +73,8 @@ export interface QuietTriggers {
   literals: readonly string[];
   /** Fields read whatever the message: a message-fact template giving one makes its literal a trigger. */
   fields: readonly string[];
+  /** zap keys whose presence matters, found as `"key":` (JSON syntax, never escaped). */
+  keys?: readonly string[];
 }
 
 const groupFields = (re: RegExp): string[] => [...re.source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((m) => m[1]!.replace(/_/g, '-'));
@@ -92,7 +94,7 @@ export function quietTriggers(consumers: readonly QuietTriggers[]): string[] | n
       t.convert !== undefined || t.constant !== undefined || t.derive !== undefined ||
       [...groupFields(t.pattern), ...(t.messageAs !== undefined ? [t.messageAs] : [])].some((f) => read.has(f)),
   ).map((t) => t.literal);
-  const out = new Set<string>();
+  const out = new Set<string>(consumers.flatMap((c) => (c.keys ?? []).map((k) => `"${k}":`)));
   for (const list of [...consumers.map((c) => c.literals), templates]) {
     for (const l of list) {
       const best = l.split(/["\\\u0000-\u001f]/).sort((a, b) => b.length - a.length)[0] ?? '';

@@ -222,7 +222,6 @@ const LOCAL_ID = Buffer.from('"local-member-id":"');
 const KEY_LEVEL = Buffer.from('"level"');
 const KEY_TS = Buffer.from('"ts"');
 const KEY_MSG = Buffer.from('"msg"');
-const MSG_STRING = Buffer.from('"msg":"');
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 const digit = (c: number): boolean => c >= 0x30 && c <= 0x39;
@@ -241,14 +240,33 @@ function validStamp(b: Buffer, i: number, sep: number): boolean {
   return num2(b, i + 11) <= 23 && num2(b, i + 14) <= 59 && num2(b, i + 17) <= 59;
 }
 
-function occurrences(b: Buffer, key: Buffer, from: number, end: number): number {
-  let n = 0;
-  let i = b.indexOf(key, from);
-  while (i >= 0 && i < end) {
-    n++;
-    i = b.indexOf(key, i + key.length);
+/**
+ * The next occurrence of a key in a chunk, searched forward only: lines are offered in order,
+ * so a chunk costs one pass per key however many lines lack it.
+ */
+class KeyCursor {
+  private at = -1;
+  constructor(private readonly key: Buffer) {}
+
+  reset(): void {
+    this.at = -1;
   }
-  return n;
+
+  /** The first occurrence at or after `from` (Infinity when none is left in the chunk). */
+  next(b: Buffer, from: number): number {
+    if (this.at < from) {
+      const i = b.indexOf(this.key, from);
+      this.at = i < 0 ? Infinity : i;
+    }
+    return this.at;
+  }
+
+  /** Where the key occurs in b[from, end) if exactly once there, else -1. */
+  once(b: Buffer, from: number, end: number): number {
+    const first = this.next(b, from);
+    if (first >= end) return -1;
+    return this.next(b, first + 1) < end ? -1 : first;
+  }
 }
 
 /** Byte-wise a < b for two equal-length ranges of one buffer. */
@@ -292,6 +310,10 @@ const ZAP_TS_LEN = 24; // 2026-11-22T04:06:51.476Z
 class QuietPath implements QuietLineFilter {
   private buf: Buffer = Buffer.alloc(0);
   private readonly hits: number[] = [];
+  private readonly keyLevel = new KeyCursor(KEY_LEVEL);
+  private readonly keyTs = new KeyCursor(KEY_TS);
+  private readonly keyMsg = new KeyCursor(KEY_MSG);
+  private readonly keyLocal = new KeyCursor(LOCAL_ID);
   private hit = 0;
   private readonly slashes: number[] = [];
   private slash = 0;
@@ -314,6 +336,10 @@ class QuietPath implements QuietLineFilter {
 
   chunk(buf: Buffer, start: number, end: number): void {
     this.buf = buf;
+    this.keyLevel.reset();
+    this.keyTs.reset();
+    this.keyMsg.reset();
+    this.keyLocal.reset();
     this.scanner.scan(buf, start, end, this.hits);
     this.hit = 0;
     const slashes = this.slashes;
@@ -376,11 +402,11 @@ class QuietPath implements QuietLineFilter {
       ts = q + ZAP_TS.length;
       if (!validStamp(b, ts, 0x54) || !digit(b[ts + 20]!) || !digit(b[ts + 21]!) || !digit(b[ts + 22]!) || b[ts + 23] !== 0x5a || b[ts + 24] !== 0x22) return false;
       // one level, one ts, one string msg: what JSON.parse would keep
-      if (occurrences(b, KEY_LEVEL, p, e) !== 1 || occurrences(b, KEY_TS, p, e) !== 1 || occurrences(b, KEY_MSG, p, e) !== 1) return false;
-      const m = b.indexOf(MSG_STRING, ts);
-      if (m < 0 || m >= e) return false;
-      const id = b.indexOf(LOCAL_ID, p);
-      if (id >= 0 && id < e) {
+      if (this.keyLevel.once(b, p, e) < 0 || this.keyTs.once(b, p, e) < 0) return false;
+      const m = this.keyMsg.once(b, p, e);
+      if (m < 0 || b[m + 5] !== 0x3a || b[m + 6] !== 0x22) return false; // "msg":" : a string
+      const id = this.keyLocal.next(b, p);
+      if (id < e) {
         const v = id + LOCAL_ID.length;
         const close = b.indexOf(0x22, v);
         const known = this.localIds.get(node);
