@@ -11,7 +11,12 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Free text for an `echo`-like line: control characters (newlines included) become spaces, then quoted. */
+/**
+ * Free text for an `echo`-like line: control characters (newlines included, and C1 controls such
+ * as the 8-bit CSI) become spaces, then quoted. Bidi overrides and isolates become spaces too: in
+ * the script file they would make a reviewer's editor show the code in another order (Trojan
+ * Source), and printed they would reorder the operator's terminal line.
+ */
 export function shellQuoteText(s: string): string {
-  return shellQuote(s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' '));
+  return shellQuote(s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' '));
 }

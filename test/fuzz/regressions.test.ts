@@ -1,10 +1,11 @@
 // Inputs the property tests found, kept as plain cases so they stay fixed whatever the seed.
 import { describe, expect, it } from 'vitest';
-import { marked, type Token } from 'marked';
 import { parseLogLine } from '../../src/parsers/line-parser.js';
 import { buildExplanation, renderExplanation } from '../../src/report/explain.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { shellQuoteText } from '../../src/remedy/shell-quote.js';
 import { reportFor } from '../helpers/run-pipeline.js';
+import { markdownProblems } from './checks.js';
 
 describe('found by fuzzing', () => {
   it('explain shows a bidi override, an escape sequence or a newline in a field as "?", not raw', () => {
@@ -19,18 +20,11 @@ describe('found by fuzzing', () => {
 
   it('Markdown keeps every command of a plan step inside its code block', async () => {
     const md = renderMarkdown(await reportFor('real/capnslog/tls-bad-cert'));
-    const html = marked.lexer(md);
-    const raw: string[] = [];
-    const walk = (ts: Token[]) => {
-      for (const t of ts) {
-        if (t.type === 'html') raw.push(t.raw.trim());
-        const any = t as { tokens?: Token[]; items?: Token[] };
-        walk(any.tokens ?? []);
-        walk(any.items ?? []);
-      }
-    };
-    walk(html);
-    expect(raw.filter((r) => !/^(<\/?(details|summary|br)>[^<]*)+$/.test(r.replace(/\n/g, '')))).toEqual([]);
+    expect(markdownProblems(md)).toEqual([]);
     expect(md).toContain('   openssl verify -CAfile <trusted-ca-file> <cert-file>\n   ```');
+  });
+
+  it('script text lines carry no bidi override or C1 control (a reviewer reading fix.sh sees the real order)', () => {
+    expect(shellQuoteText('cannot replace etcd\u202eCANARY3 \u2066x\u2069 \u009b2J')).toBe("'cannot replace etcd CANARY3  x   2J'");
   });
 });
