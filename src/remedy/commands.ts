@@ -16,11 +16,24 @@ export function containerName(t: NodeTarget): string {
   return t.container?.name ?? t.node;
 }
 
-/** etcdctl run on (or through) a member, without --endpoints. */
+/** Where the endpoint goes in an etcdctl prefix: as ETCDCTL_ENDPOINTS=URL, or as --endpoints=URL. */
+export const ENDPOINT_ENV = '@ENDPOINTS@';
+export const ENDPOINT_FLAG = '@ENDPOINTS_FLAG@';
+
+/**
+ * etcdctl run on (or through) a member, with a slot for the endpoint. Containers (bitnami's and
+ * ours) often set ETCDCTL_ENDPOINTS, and etcdctl refuses --endpoints while that variable is set
+ * ("conflicting environment variable ... is shadowed"), so the endpoint goes in as the variable.
+ */
 export function etcdctlPrefix(d: Deployment, via: NodeTarget): string[] {
-  if (isContainerDeployment(d)) return ['docker', 'exec', '-e', 'ETCDCTL_API=3', containerName(via), 'etcdctl', ...(via.container?.tls ?? [])];
-  if (d === 'kubernetes-static-pod') return ['kubectl', '-n', 'kube-system', 'exec', `etcd-${via.node}`, '--', 'etcdctl', ...K8S_PKI];
-  return ['env', 'ETCDCTL_API=3', 'etcdctl'];
+  if (isContainerDeployment(d)) return ['docker', 'exec', '-e', 'ETCDCTL_API=3', '-e', ENDPOINT_ENV, containerName(via), 'etcdctl', ...(via.container?.tls ?? [])];
+  if (d === 'kubernetes-static-pod') return ['kubectl', '-n', 'kube-system', 'exec', `etcd-${via.node}`, '--', 'etcdctl', ...K8S_PKI, ENDPOINT_FLAG];
+  return ['env', 'ETCDCTL_API=3', ENDPOINT_ENV, 'etcdctl'];
+}
+
+/** The prefix with its endpoint slot filled in. */
+export function at(prefix: readonly string[], url: string): string[] {
+  return prefix.map((a) => (a === ENDPOINT_ENV ? `ETCDCTL_ENDPOINTS=${url}` : a === ENDPOINT_FLAG ? `--endpoints=${url}` : a));
 }
 
 export function run(...argv: CommandArg[]): CommandRun {

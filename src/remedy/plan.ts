@@ -11,7 +11,7 @@ import {
   type NodeLogFacts,
   type NodeTarget,
 } from './detect-deployment.js';
-import { containerName, displayArgv, etcdctlPrefix, recreateArgs, run, v } from './commands.js';
+import { at, containerName, displayArgv, etcdctlPrefix, recreateArgs, run, v } from './commands.js';
 import { invalidReason, isValid, quorumOf } from './validate.js';
 
 export interface PlanInput {
@@ -153,7 +153,7 @@ class Planner {
   backup(d: Diagnosis, ex: { t: NodeTarget; ctl: string[]; url: string }): void {
     if (this.backedUp) return;
     this.backedUp = true;
-    const runs = [run(...ex.ctl, `--endpoints=${ex.url}`, 'snapshot', 'save', BACKUP_FILE)];
+    const runs = [run(...at(ex.ctl, ex.url), 'snapshot', 'save', BACKUP_FILE)];
     let file: StepCheck['path'] = BACKUP_FILE;
     if (isContainerDeployment(this.deployment)) {
       runs.push(run('docker', 'cp', `${containerName(ex.t)}:${BACKUP_FILE}`, v('STATE_DIR', '', '/backup.db')));
@@ -304,9 +304,9 @@ class Planner {
         precondition: `${name} (${peer}) is no longer in the member list`,
         why: `${node} was already removed from the cluster${d.facts['removed-member-id'] ? ` (member ${d.facts['removed-member-id']})` : ''}: nothing to remove, only checked.`,
         diagnosis: d.id,
-        commands: [displayArgv([...ex.ctl, `--endpoints=${ex.url}`, 'member', 'list'])],
+        commands: [displayArgv([...at(ex.ctl, ex.url), 'member', 'list'])],
         mode: 'auto',
-        run: [run(...ex.ctl, `--endpoints=${ex.url}`, 'member', 'list')],
+        run: [run(...at(ex.ctl, ex.url), 'member', 'list')],
         checks: [this.check('member-not-listed', ex, { peerURL: peer })],
       });
     } else {
@@ -318,7 +318,7 @@ class Planner {
         precondition: `member ${memberId} (${name}) is listed, ${ex.t.node} is healthy, and the members left still form a majority`,
         why: `The cluster still counts ${node}'s old member ${memberId}; it is removed so that ${node} can join again as a new member. ${voters - 1} voting members remain, of which ${healthyOthers} are healthy (quorum ${quorumOf(voters - 1)}).`,
         diagnosis: d.id,
-        run: [run(...ex.ctl, `--endpoints=${ex.url}`, 'member', 'remove', memberId!)],
+        run: [run(...at(ex.ctl, ex.url), 'member', 'remove', memberId!)],
         checks: [
           this.check('endpoint-healthy', ex),
           this.check('member-listed', ex, { memberId, name }),
@@ -350,7 +350,7 @@ class Planner {
       precondition: `no member with peer URL ${peer} is listed; ${ex.t.node} is healthy`,
       why: `Adds ${name} back under the same name and peer URL; the cluster gives it a new member ID.`,
       diagnosis: d.id,
-      run: [{ ...run(...ex.ctl, `--endpoints=${ex.url}`, 'member', 'add', name, `--peer-urls=${peer}`), captureAs: 'NEW_MEMBER_ID', capture: 'member-id' }],
+      run: [{ ...run(...at(ex.ctl, ex.url), 'member', 'add', name, `--peer-urls=${peer}`), captureAs: 'NEW_MEMBER_ID', capture: 'member-id' }],
       checks: [this.check('endpoint-healthy', ex), this.check('member-not-listed', ex, { peerURL: peer }), this.check('quorum-healthy', ex)],
       waitFor: [this.check('member-listed', ex, { peerURL: peer })],
     });
@@ -614,7 +614,7 @@ class Planner {
         precondition: `member ${id} is listed and unstarted; the started members stay a majority after its removal`,
         why: `Member ${id} (${peer}) was added but no etcd process ever joined with that peer URL, and no node for it is among the inputs. It counts toward the quorum without voting (${voters} voting members, ${started} healthy); removing it makes the cluster whole again. Re-add it with member add when its machine is ready.`,
         diagnosis: d.id,
-        run: [run(...ex.ctl, `--endpoints=${ex.url}`, 'member', 'remove', id)],
+        run: [run(...at(ex.ctl, ex.url), 'member', 'remove', id)],
         checks: [this.check('endpoint-healthy', ex), this.check('member-listed', ex, { memberId: id, peerURL: peer }), this.check('quorum-after-removal', ex, { memberId: id })],
         waitFor: [this.check('member-not-listed', ex, { memberId: id })],
       });
@@ -645,7 +645,7 @@ class Planner {
       return;
     }
     this.backup(d, ex);
-    const at = `--endpoints=${ex.url}`;
+    const here = at(ex.ctl, ex.url);
     this.add({
       action: 'compact',
       node: ex.t.node,
@@ -655,8 +655,8 @@ class Planner {
       why: 'Compacting to the current revision drops the old revisions of every key (the history, not the current values) so that defragmentation can free their space.',
       diagnosis: d.id,
       run: [
-        { ...run(...ex.ctl, at, 'endpoint', 'status', '-w', 'json'), captureAs: 'REVISION', capture: 'revision' },
-        run(...ex.ctl, at, 'compact', v('REVISION')),
+        { ...run(...here, 'endpoint', 'status', '-w', 'json'), captureAs: 'REVISION', capture: 'revision' },
+        run(...here, 'compact', v('REVISION')),
       ],
       checks: [this.check('endpoint-healthy', ex)],
     });
@@ -670,7 +670,7 @@ class Planner {
         precondition: `${t.node} answers endpoint health; one member at a time`,
         why: `Defragmenting ${t.node} returns the freed space to the file system; it blocks that member while it runs, so members are done one after the other.`,
         diagnosis: d.id,
-        run: [run(...ex.ctl, `--endpoints=${t.clientURL}`, 'defrag')],
+        run: [run(...at(ex.ctl, t.clientURL!), 'defrag')],
         checks: [this.check('quorum-healthy', ex)],
         waitFor: [this.check('endpoint-healthy', { ctl: ex.ctl, url: t.clientURL! })],
       });
@@ -683,7 +683,7 @@ class Planner {
       precondition: 'every member was defragmented',
       why: 'The NOSPACE alarm stays raised until it is disarmed; writes fail until then.',
       diagnosis: d.id,
-      run: [run(...ex.ctl, at, 'alarm', 'disarm'), run(...ex.ctl, at, 'alarm', 'list')],
+      run: [run(...here, 'alarm', 'disarm'), run(...here, 'alarm', 'list')],
       checks: [this.check('endpoint-healthy', ex)],
     });
     this.add({
@@ -789,7 +789,7 @@ class Planner {
     if (!this.steps.some((s) => s.mode !== 'info' || s.action === 'verify-health')) return;
     // Read-only, after the other steps: a member that was unhealthy when the inputs were taken may answer now.
     const ex = this.executor() ?? this.executor([], true);
-    const r = ex ? [run(...ex.ctl, `--endpoints=${ex.url}`, 'member', 'list', '-w', 'table'), run(...ex.ctl, `--endpoints=${ex.url}`, 'endpoint', 'health', '--cluster')] : [];
+    const r = ex ? [run(...at(ex.ctl, ex.url), 'member', 'list', '-w', 'table'), run(...at(ex.ctl, ex.url), 'endpoint', 'health', '--cluster')] : [];
     this.add({
       action: 'verify-health',
       node: ex?.t.node ?? null,

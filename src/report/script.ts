@@ -14,6 +14,7 @@ const ALLOWED_PROGRAMS = new Set([
   'mv',
   'mkdir',
   'systemctl',
+  'timeout',
   'etcddoctor_save_container',
   'etcddoctor_recreate_container',
   'etcddoctor_wipe_volume',
@@ -250,18 +251,30 @@ valid_url() {
   [[ "$1" =~ $re ]]
 }
 
+# ctl_at URL ETCDCTL... ARGS: etcdctl with the endpoint put in its slot (@ENDPOINTS@ becomes
+# ETCDCTL_ENDPOINTS=URL, @ENDPOINTS_FLAG@ becomes --endpoints=URL).
+ctl_at() {
+  local url=$1 a
+  local -a cmd=()
+  shift
+  valid_url "$url" || return 1
+  for a in "$@"; do
+    case "$a" in
+      @ENDPOINTS@) cmd+=("ETCDCTL_ENDPOINTS=$url") ;;
+      @ENDPOINTS_FLAG@) cmd+=("--endpoints=$url") ;;
+      *) cmd+=("$a") ;;
+    esac
+  done
+  timeout 20 "${'$'}{cmd[@]}"
+}
+
 # members EP ETCDCTL...: "id, status, name, peer URLs, client URLs, learner" per member.
 members() {
-  local ep=$1
-  shift
-  "$@" --endpoints="$ep" --command-timeout=5s member list 2>/dev/null
+  ctl_at "$@" member list 2>/dev/null
 }
 
 healthy_at() { # healthy_at URL ETCDCTL...
-  local url=$1
-  shift
-  valid_url "$url" || return 1
-  "$@" --endpoints="$url" --command-timeout=5s endpoint health >/dev/null 2>&1
+  ctl_at "$@" endpoint health >/dev/null 2>&1
 }
 
 chk_endpoint_healthy() { healthy_at "$@"; }
@@ -381,8 +394,9 @@ etcddoctor_recreate_container() {
   mapfile -t mounts <"$dir/mounts"
   mapfile -t ports <"$dir/ports"
   mapfile -t aliases <"$dir/aliases"
-  mapfile -t entry <"$dir/entrypoint"
-  mapfile -t cmd <"$dir/cmd"
+  # One word per line; the template and docker each end with a newline, so drop empty lines.
+  mapfile -t entry < <(grep -v '^$' "$dir/entrypoint" || true)
+  mapfile -t cmd < <(grep -v '^$' "$dir/cmd" || true)
   args=(docker run -d --name "$name")
   [[ -n "$network" ]] && args+=(--network "$network")
   if [[ -n "$network" && ! "$network" =~ ^(host|bridge|default|none|container:.*)$ ]]; then

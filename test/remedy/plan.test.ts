@@ -88,9 +88,9 @@ describe('replace a member', () => {
     const remove = p.steps[2]!;
     // The ID the real cluster lists for etcd3, not the ID of the cluster etcd3 made of its own.
     expect(remove.memberId).toBe('6a6e359dd1b9bc2a');
-    expect(remove.run?.[0]?.argv).toEqual(['env', 'ETCDCTL_API=3', 'etcdctl', '--endpoints=http://127.0.0.1:30401', 'member', 'remove', '6a6e359dd1b9bc2a']);
+    expect(remove.run?.[0]?.argv).toEqual(['env', 'ETCDCTL_API=3', 'ETCDCTL_ENDPOINTS=http://127.0.0.1:30401', 'etcdctl', 'member', 'remove', '6a6e359dd1b9bc2a']);
     expect(remove.checks?.map((c) => c.kind)).toEqual(['endpoint-healthy', 'member-listed', 'quorum-after-removal']);
-    expect(p.steps[4]!.run?.[0]?.argv).toEqual(['env', 'ETCDCTL_API=3', 'etcdctl', '--endpoints=http://127.0.0.1:30401', 'member', 'add', 'etcd3', '--peer-urls=http://127.0.0.1:30413']);
+    expect(p.steps[4]!.run?.[0]?.argv).toEqual(['env', 'ETCDCTL_API=3', 'ETCDCTL_ENDPOINTS=http://127.0.0.1:30401', 'etcdctl', 'member', 'add', 'etcd3', '--peer-urls=http://127.0.0.1:30413']);
     expect(p.steps[5]!.commands[0]).toContain('--initial-cluster-state=existing --initial-cluster=etcd1=http://127.0.0.1:30411,etcd2=http://127.0.0.1:30412,etcd3=http://127.0.0.1:30413');
     // A bare binary: what happens on etcd3's host is done by hand, and the wipe only moves aside.
     expect(p.steps[3]!.mode).toBe('manual');
@@ -126,7 +126,8 @@ describe('replace a member', () => {
     const p = planRemediation(inputOf(r));
     expect(p.deployment).toBe('compose');
     expect(p.steps.every((s) => s.mode !== 'manual')).toBe(true);
-    expect(p.steps[0]!.run?.[0]?.argv.slice(0, 6)).toEqual(['docker', 'exec', '-e', 'ETCDCTL_API=3', 'etcd1', 'etcdctl']);
+    // The endpoint goes in as ETCDCTL_ENDPOINTS: etcdctl refuses --endpoints when the container sets that variable.
+    expect(p.steps[0]!.run?.[0]?.argv.slice(0, 8)).toEqual(['docker', 'exec', '-e', 'ETCDCTL_API=3', '-e', 'ETCDCTL_ENDPOINTS=http://127.0.0.1:30401', 'etcd1', 'etcdctl']);
     const wipe = p.steps.find((s) => s.action === 'wipe-data-dir')!;
     expect(wipe.run?.map((x) => x.argv)).toEqual([['etcddoctor_save_container', 'etcd3'], ['docker', 'rm', 'etcd3'], ['etcddoctor_wipe_volume', 'etcd3_data']]);
     const start = p.steps.find((s) => s.action === 'start-member')!;
