@@ -175,7 +175,8 @@ export const CHECK_KINDS = [
 /** A condition the script verifies at run time, against the cluster as it is then. */
 export const StepCheckSchema = z.object({
   kind: z.enum(CHECK_KINDS),
-  /** The etcdctl command prefix (without --endpoints), e.g. docker exec NAME etcdctl. */
+  /** The etcdctl command prefix, e.g. docker exec -e @ENDPOINTS@ NAME etcdctl; the script puts `endpoint` in the
+   *  @ENDPOINTS@ (ETCDCTL_ENDPOINTS=URL) or @ENDPOINTS_FLAG@ (--endpoints=URL) slot. */
   etcdctl: z.array(z.string()).default([]),
   endpoint: z.string().nullable().default(null),
   memberId: z.string().nullable().default(null),
