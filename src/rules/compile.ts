@@ -4,6 +4,13 @@ import type { Level } from '../model/event.js';
 import type { DiagnosisId, Severity } from '../model/report.js';
 import { CHECKS, type CheckName, type SnapshotCheck } from './checks.js';
 import { parseDuration, requiredInputs, type InputName, type Rule } from './schema.js';
+import { setFlagsFromString } from 'node:v8';
+
+// checkRegexSafety rejects nested quantifiers, but not every polynomial blow-up: `.*.*.*=` or
+// `a*a*a*b` pass it and take minutes on one 8 KiB line a log writer crafted. V8 can switch a
+// regex to its linear-time engine once it backtracks too much, which bounds every rule regex
+// without lookarounds or backreferences (those the linear engine cannot run).
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 
 export interface CompiledField {
   name: string;

@@ -5,6 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRegexSafety } from '../../src/rules/regex-safety.js';
 import { loadRules, parseRuleText, readRules, ruleSources, RuleFileError } from '../../src/rules/load.js';
+import { compileRules } from '../../src/rules/compile.js';
+import { matchEvent } from '../../src/engine/index.js';
+import type { LogEvent } from '../../src/model/event.js';
+import { parseLogLine } from '../../src/parsers/line-parser.js';
 
 const FILE = 'rules/peer/cluster-id-mismatch.yaml';
 
@@ -156,3 +160,16 @@ describe('regex safety', () => {
     expect(checkRegexSafety(source)).toBeNull();
   });
 });
+
+describe('matching time is bounded even for what the static check lets through', () => {
+  it.each(['.*.*.*=', 'a*a*a*b', '\\s*\\s*\\s*x', 'x\\d*\\d*\\d*y'])('%s on a crafted 8 KiB line', (regex) => {
+    const rule = parseRuleText(VALID.replace('  - msg: request cluster ID mismatch', () => `  - contains: a\n    regex: '${regex}'`), FILE);
+    const [compiled] = compileRules([rule]);
+    const event = { ...parseLogLine('{"level":"warn","ts":"2026-11-22T02:41:05.902Z","msg":"x"}'), msg: 'a'.repeat(8192) } as LogEvent;
+    const t0 = performance.now();
+    matchEvent(compiled!, event);
+    // Backtracking would take minutes (O(n^3) and worse); the linear-time fallback takes milliseconds.
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
+
