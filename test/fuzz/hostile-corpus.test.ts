@@ -8,7 +8,6 @@
 // HOSTILE_ALL=1 runs every payload on every target (slow); by default each target gets a few.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { JSDOM } from 'jsdom';
@@ -20,6 +19,7 @@ import { renderText } from '../../src/report/text.js';
 import { runInMemory } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/run-pipeline.js';
 import { markdownProblems } from './checks.js';
+import { startFakeDocker } from './fake-docker.js';
 
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'etcddoctor-hostile-'));
 const MARK = 'CANARY';
@@ -93,51 +93,6 @@ function rewrite(dir: string, find: string, payload: string, renameFiles: boolea
     const rep = p.endsWith('.json') ? JSON.stringify(payload).slice(1, -1) : payload;
     writeFileSync(p, text.split(find).join(rep));
   }
-}
-
-// ---- a fake Docker Engine API: ping, inspect, logs (multiplexed frames); no exec ----
-
-function frame(payload: Buffer): Buffer {
-  const h = Buffer.alloc(8);
-  h[0] = 2;
-  h.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([h, payload]);
-}
-
-async function fakeDocker(dir: string): Promise<{ socket: string; names: string[]; close: () => Promise<void> }> {
-  const containers = readdirSync(dir)
-    .filter((f) => f.endsWith('.inspect.json'))
-    .map((f) => {
-      const data = (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Record<string, unknown>[])[0]!;
-      const log = path.join(dir, f.replace('.inspect.json', '.ts.log'));
-      // Asked for by the file's name (etcd3), it answers with whatever Name the rewritten inspect
-      // output holds: an engine's answer is input like any other.
-      return { data, name: f.replace('.inspect.json', ''), id: String(data.Id), log: existsSync(log) ? readFileSync(log) : Buffer.alloc(0) };
-    });
-  const socket = path.join(dir, 'docker.sock');
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://docker');
-    const parts = url.pathname.replace(/^\/v[\d.]+/, '').split('/').map(decodeURIComponent);
-    if (parts[1] === '_ping') return res.end('OK');
-    const c = parts[1] === 'containers' ? containers.find((x) => x.name === parts[2] || x.id === parts[2] || x.id.startsWith(parts[2] ?? '\0')) : undefined;
-    if (!c) {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ message: 'No such container' }));
-    }
-    if (parts[3] === 'json') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify(c.data));
-    }
-    if (parts[3] === 'logs') {
-      res.writeHead(200, { 'content-type': 'application/vnd.docker.multiplexed-stream' });
-      const lines = c.log.toString('utf8').split(/(?<=\n)/);
-      return res.end(Buffer.concat(lines.filter((l) => l !== '').map((l) => frame(Buffer.from(l)))));
-    }
-    res.writeHead(501);
-    res.end();
-  });
-  await new Promise<void>((resolve) => server.listen(socket, resolve));
-  return { socket, names: containers.map((c) => c.name), close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 // ---- stubs that only record their argv ----
@@ -257,7 +212,7 @@ beforeAll(async () => {
     const fix = path.join(dir, 'fix.sh');
     let run;
     if (c.target.docker) {
-      const engine = await fakeDocker(dir);
+      const engine = await startFakeDocker(dir);
       try {
         run = await runInMemory(['logs', '--docker', ...engine.names, '--docker-host', `unix://${engine.socket}`, '--no-exec', '--script', fix, '--format', 'json', '--fail-on', 'none']);
       } finally {

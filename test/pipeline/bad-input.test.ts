@@ -1,13 +1,14 @@
 // Bad input: each case gets one clear message naming the input, no stack trace, the documented
 // exit code, and every other input still read.
 import { spawnSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
 import { runInMemory } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/run-pipeline.js';
+import { startFakeDocker } from '../fuzz/fake-docker.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/etcddoctor.js');
 const GOOD = path.join(FIXTURES, 'real/capnslog/healthy/etcd1.log');
@@ -181,5 +182,30 @@ describe('the real process', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('nothing could be read');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+  it('Ctrl-C during --follow stops with a one-line summary and exit 0', async () => {
+    const engineDir = path.join(dir, 'engine');
+    cpSync(path.join(FIXTURES, 'docker/capnslog/peer-stopped'), engineDir, { recursive: true });
+    const engine = await startFakeDocker(engineDir);
+    try {
+      const child = spawn(process.execPath, [BIN, 'logs', '--docker', ...engine.names, '--docker-host', `unix://${engine.socket}`, '--no-exec', '--follow'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      // Once it prints its first verdict it is following the open streams: then Ctrl-C.
+      for (let i = 0; i < 200 && !/verdict/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(out).toMatch(/verdict/);
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+      expect(err + out).toMatch(/etcddoctor: stopped after .*: \d+ diagnos[ie]s active|etcddoctor: stopped after .*: no diagnosis active/);
+      expect((err + out).match(/^etcddoctor: stopped after/gm)).toHaveLength(1);
+      expect(err).not.toMatch(/\n\s+at /);
+    } finally {
+      await engine.close();
+    }
   });
 });
