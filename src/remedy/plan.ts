@@ -153,6 +153,8 @@ class Planner {
   backup(d: Diagnosis, ex: { t: NodeTarget; ctl: string[]; url: string }): void {
     if (this.backedUp) return;
     this.backedUp = true;
+    // Inside a container or pod, /tmp is private to it; on a host, a predictable /tmp name could
+    // be a planted symlink, so the snapshot goes straight into the script's own state dir.
     const runs = [run(...at(ex.ctl, ex.url), 'snapshot', 'save', BACKUP_FILE)];
     let file: StepCheck['path'] = BACKUP_FILE;
     if (isContainerDeployment(this.deployment)) {
@@ -162,7 +164,7 @@ class Planner {
       runs.push(run('kubectl', '-n', 'kube-system', 'cp', `etcd-${ex.t.node}:${BACKUP_FILE}`, v('STATE_DIR', '', '/backup.db')));
       file = v('STATE_DIR', '', '/backup.db');
     } else {
-      runs.push(run('mv', BACKUP_FILE, v('STATE_DIR', '', '/backup.db')));
+      runs[0] = run(...at(ex.ctl, ex.url), 'snapshot', 'save', v('STATE_DIR', '', '/backup.db'));
       file = v('STATE_DIR', '', '/backup.db');
     }
     this.add({

@@ -108,12 +108,13 @@ function stubBin(dir: string, log: string): string {
     'etcdctl',
     `case " $* " in
   *" member add "*) echo "Member 1234abcd added to cluster 99" ;;
+  *" snapshot save "*) printf x > "\${@: -1}" ;;
   *" endpoint status "*) echo '[{"Status":{"header":{"revision":42}}}]' ;;
   *" member list"*) if [[ -f members.txt ]]; then cat members.txt; else echo "1afd70a8c0f9c371, started, etcd1, http://127.0.0.1:30411, http://127.0.0.1:30401, false"; fi ;;
 esac
 exit 0`,
   );
-  // docker cp and mv leave a non-empty file where they were told to, so the backup check holds.
+  // etcdctl snapshot save, docker cp and mv leave a non-empty file where they were told to, so the backup check holds.
   stub('docker', 'if [[ "$1" == cp ]]; then printf x > "$3"; fi\nexit 0');
   stub('mv', 'printf x > "${*: -1}"\nexit 0');
   for (const name of ['kubectl', 'systemctl']) stub(name, 'exit 0');
