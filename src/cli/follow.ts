@@ -38,6 +38,8 @@ export interface FollowOptions {
   intervalMs?: number;
   /** Milliseconds between re-inspecting the containers and re-running etcdctl (default 15000). */
   refreshMs?: number;
+  /** A refresh (inspect + etcdctl) that takes longer than this is given up (default 30 s). */
+  refreshTimeoutMs?: number;
   now?: () => Date;
   /** The Docker source opener (tests may wrap it). */
   open?: typeof openDockerSources;
@@ -191,6 +193,15 @@ function sinceAfter(stamp: string): string | undefined {
 }
 
 /** Follow the containers until the signal aborts. Resolves to the exit code. */
+/** The promise's value, or null when it takes longer than `ms` (the promise itself goes on). */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
+}
+
 export async function followDocker(opts: FollowOptions, io: CliIO): Promise<number> {
   const open = opts.open ?? openDockerSources;
   const now = opts.now ?? (() => new Date());
@@ -281,8 +292,13 @@ export async function followDocker(opts: FollowOptions, io: CliIO): Promise<numb
     refreshing = true;
     try {
       // The same names again: a recreated container keeps its name, not its ID.
-      const r = await open({ ...opts.docker, containers: names, compose: undefined, follow: false, tail: '0' }, io.env);
-      if (signal.aborted) return;
+      // A refresh that hangs (an exec into a container that is restarting) must not stop the
+      // ones after it: give up on it after a bound and try again at the next tick.
+      const r = await withTimeout(
+        open({ ...opts.docker, containers: names, compose: undefined, follow: false, tail: '0' }, io.env),
+        opts.refreshTimeoutMs ?? 30_000,
+      );
+      if (r === null || signal.aborted) return;
       if (r.containers.length > 0) await live.setSnapshot(etcdctlOf(r), r.containers);
       for (const info of r.containers) {
         const s = streams.get(info.name);

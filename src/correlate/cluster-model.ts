@@ -30,6 +30,8 @@ export interface Reachability {
   errors: string[];
   /** Whether the node later saw the peer become active again after its last failure. */
   recovered: boolean;
+  /** Whether the raft streams to the peer were up at the last stream event (null: none seen). */
+  streamUp: boolean | null;
 }
 
 export interface NodeFacts {
@@ -91,6 +93,7 @@ function moveToEnd(arr: string[], v: string): void {
   arr.push(v);
 }
 
+const PROBER_FAILURES = ['prober detected unhealthy status', 'health check for peer'];
 const CONNECT_ERRORS = ['prober detected unhealthy status', 'health check for peer', 'lost TCP streaming connection', 'lost the TCP streaming connection', 'failed to dial', 'failed to reach the peer'];
 
 /**
@@ -287,17 +290,25 @@ export class ClusterModelBuilder {
       if (CONNECT_ERRORS.some((c) => msg.includes(c)) || msg.startsWith('peer became inactive') || /^peer [0-9a-f]+ became inactive/.test(msg)) {
         let r = n.reach.get(peer);
         if (!r) {
-          r = { peer, first: e.ts, last: e.ts, count: 0, errors: [], recovered: false };
+          r = { peer, first: e.ts, last: e.ts, count: 0, errors: [], recovered: false, streamUp: null };
           n.reach.set(peer, r);
         }
         r.count++;
         r.last = e.ts ?? r.last;
-        r.recovered = false;
+        // The prober reports the failures of probes sent while the peer was down a few seconds
+        // late, after its streams came back; a stream that is up says more than a stale probe.
+        if (!(r.streamUp === true && PROBER_FAILURES.some((c) => msg.includes(c)))) {
+          r.recovered = false;
+          r.streamUp = false;
+        }
         const err = str(f.error);
         if (err && r.errors.length < 5 && !r.errors.includes(err)) r.errors.push(err.length > 200 ? err.slice(0, 200) : err);
       } else if (msg.startsWith('peer became active') || /^peer [0-9a-f]+ became active/.test(msg) || msg.includes('established a TCP streaming connection') || msg === 'established TCP streaming connection with remote peer') {
         const r = n.reach.get(peer);
-        if (r) r.recovered = true;
+        if (r) {
+          r.recovered = true;
+          r.streamUp = true;
+        }
       }
     }
 

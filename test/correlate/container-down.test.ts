@@ -75,7 +75,7 @@ describe('peer failures that all recovered', () => {
   it('are context (info), not a degraded cluster: a zap cluster bootstrapping logs a few', () => {
     const c = ctx([refused('etcd1')]);
     c.model.nodes = [
-      { ...nodeFacts('etcd1', 'a1'), unreachable: [{ peer: 'a3', first: TS, last: TS, count: 1, errors: ['connection refused'], recovered: true }] },
+      { ...nodeFacts('etcd1', 'a1'), unreachable: [{ peer: 'a3', first: TS, last: TS, count: 1, errors: ['connection refused'], recovered: true, streamUp: true }] },
       nodeFacts('etcd2', 'a2'),
       nodeFacts('etcd3', 'a3'),
     ];

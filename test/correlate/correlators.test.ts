@@ -31,7 +31,7 @@ function finding(rule: string, node: string, severity: Severity, f: Record<strin
 }
 
 function unreachable(peer: string, lastS: number, error = 'dial tcp 127.0.0.1:2380: connect: connection refused') {
-  return { peer, first: at(10), last: at(lastS), count: 10, errors: [error], recovered: false };
+  return { peer, first: at(10), last: at(lastS), count: 10, errors: [error], recovered: false, streamUp: false };
 }
 
 function ctx(nodes: NodeFacts[], findings: Finding[] = [], rules: [string, DiagnosisId | null][] = []): CorrelationContext {
