@@ -7,10 +7,11 @@
 //          --bin DIR (a copy of the project with bin/ dist/ rules/, to time another build)
 //          --out FILE (results, default .tmp/bench/results.json)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, statfsSync, writeFileSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { generateLog } from './bench/generate.mjs';
 import { benchDocker } from './bench/docker.mjs';
 
