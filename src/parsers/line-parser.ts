@@ -42,6 +42,9 @@ const WRAPPER_LINE_RE = /^(?:Attaching to \S|Gracefully stopping\.\.\.|Stopping 
 
 export const WRAPPER_REASON = 'wrapper line';
 
+/** Indentation or e-mail/Markdown quoting in front of a pasted line. */
+const INDENT_RE = /^(?:[ \t]+|(?:> ?)+)/;
+
 /** Formats whose stamps carry no zone. */
 const ZONELESS = new Set(['capnslog', 'raft-stdlib', 'golog', 'grpc']);
 
@@ -126,6 +129,10 @@ export class LineParser {
     const text = u.text.length > MAX_KEPT_TEXT ? u.text.slice(0, MAX_KEPT_TEXT) : u.text;
 
     let parts = parseFormats(text, { tz: this.tz });
+    if (parts === null && INDENT_RE.test(text) && !(this.inDump.has(node) && isContinuationLine(text))) {
+      // Logs pasted into an issue or a mail come indented or quoted ("    2026-..." or "> {...}").
+      parts = parseFormats(text.replace(INDENT_RE, ''), { tz: this.tz });
+    }
     if (parts === null) {
       const program = journaldProgram(u);
       // Under systemd, capnslog writes only the message to the journal: no stamp, no level.

@@ -108,3 +108,17 @@ describe('other etcd output', () => {
     expect(parseFormats('I1122 02:33:25.764708       1 server.go:123] kube-apiserver says hi')).toBeNull();
   });
 });
+
+describe('pasted lines', () => {
+  it('reads lines indented or quoted in an issue or a mail, and still folds a panic dump', async () => {
+    const { LineParser } = await import('../../src/parsers/line-parser.js');
+    const p = new LineParser();
+    const raw = (text: string, lineNo: number) => ({ source: 'issue.md', lineNo, text, node: 'etcd3', nodeOrigin: 'flag' as const });
+    const a = p.parse(raw('    2026-11-22 04:01:07.715300 E | rafthttp: request cluster ID mismatch (got a7123901d2400d2e want 7674ac02e2676451)', 1));
+    expect(a).toMatchObject({ kind: 'event', format: 'capnslog', level: 'error', component: 'rafthttp' });
+    const b = p.parse(raw('> {"level":"warn","ts":"2026-11-22T02:41:05.902Z","caller":"rafthttp/http.go:500","msg":"request cluster ID mismatch"}', 2));
+    expect(b).toMatchObject({ kind: 'event', format: 'zap-json', msg: 'request cluster ID mismatch' });
+    p.parse(raw('panic: tocommit(313) is out of range [lastIndex(13)]. Was the raft log corrupted, truncated, or lost?', 3));
+    expect(p.parse(raw('\t/build/etcd/raft/log.go:203 +0x131', 4))).toMatchObject({ kind: 'continuation' });
+  });
+});
