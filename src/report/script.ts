@@ -198,10 +198,29 @@ show() {
   printf '\n'
 }
 
+# etcd refuses membership changes for a few seconds after one ("etcdserver: unhealthy cluster")
+# and while a leader is elected: those answers are retried, within the wait bound.
+TRANSIENT='etcdserver: (unhealthy cluster|leader changed|too many requests|request timed out)'
+attempt() { # attempt COMMAND...: runs it, retrying etcd's transient refusals; prints its output
+  local out rc waited=0
+  while :; do
+    rc=0
+    out="$("$@" 2>&1)" || rc=$?
+    if ((rc != 0)) && [[ "$out" =~ $TRANSIENT ]] && ((waited < WAIT_SECONDS)); then
+      printf '  (etcd answered "%s"; trying again in 2s)\n' "${'$'}{BASH_REMATCH[0]}" >&2
+      sleep 2
+      waited=$((waited + 2))
+      continue
+    fi
+    [[ -z "$out" ]] || printf '%s\n' "$out"
+    return "$rc"
+  done
+}
+
 run() {
   show "$@"
   if ((APPLY)); then
-    "$@" || stop "$CURRENT_STEP" "command failed (exit $?)"
+    attempt "$@" || stop "$CURRENT_STEP" "command failed (exit $?)"
   fi
 }
 
@@ -210,7 +229,7 @@ capture() { # capture VAR KIND COMMAND...: runs COMMAND, keeps the member ID or 
   shift 2
   show "$@"
   if ((APPLY)); then
-    out="$("$@")" || stop "$CURRENT_STEP" "command failed"
+    out="$(attempt "$@")" || stop "$CURRENT_STEP" "command failed"
     printf '%s\n' "$out"
     case "$kind" in
       member-id) value="$(printf '%s\n' "$out" | sed -nE 's/^Member +([0-9a-f]{1,16}) added.*/\1/p' | head -n 1)" ;;

@@ -40,35 +40,39 @@ describe.skipIf(unavailable !== null)('etcddoctor heals real broken clusters', (
       const prefix = `heal${i}`;
       made.push(prefix);
       await removeCluster(prefix).catch(() => undefined);
-      const cluster = await startCluster({ prefix, basePort: BASE_PORT });
-      await breakCluster(prefix, scenario);
-      const names = [1, 2, 3].map((n) => `${prefix}${n}`);
-      const script = path.join(TMP, `${scenario}.sh`);
-      await exec(process.execPath, [BIN, 'logs', '--docker', ...names, '--script', script, '--format', 'json'], { maxBuffer: 64 << 20 }).catch((e: { code?: number }) => {
-        // Exit 1 means "problems found", which is the point here.
-        if (e.code !== 1) throw e;
-      });
-      const applied = await exec('bash', [script, '--apply'], { cwd: TMP, env: { ...process.env, ETCDDOCTOR_WAIT_SECONDS: '60' }, maxBuffer: 16 << 20 }).catch(
-        (e: { stdout: string; stderr: string }) => {
-          throw new Error(`fix.sh --apply failed:\n${e.stdout}\n${e.stderr}`);
-        },
-      );
-      expect(applied.stdout).toContain('done: every step ran and every check held.');
+      // The clusters share BASE_PORT: a failed case must not leave its containers behind.
+      try {
+        const cluster = await startCluster({ prefix, basePort: BASE_PORT });
+        await breakCluster(prefix, scenario);
+        const names = [1, 2, 3].map((n) => `${prefix}${n}`);
+        const script = path.join(TMP, `${scenario}.sh`);
+        await exec(process.execPath, [BIN, 'logs', '--docker', ...names, '--script', script, '--format', 'json'], { maxBuffer: 64 << 20 }).catch((e: { code?: number }) => {
+          // Exit 1 means "problems found", which is the point here.
+          if (e.code !== 1) throw e;
+        });
+        const applied = await exec('bash', [script, '--apply'], { cwd: TMP, env: { ...process.env, ETCDDOCTOR_WAIT_SECONDS: '60' }, maxBuffer: 16 << 20 }).catch(
+          (e: { stdout: string; stderr: string }) => {
+            throw new Error(`fix.sh --apply failed:\n${e.stdout}\n${e.stderr}`);
+          },
+        );
+        expect(applied.stdout).toContain('done: every step ran and every check held.');
 
-      // Every member healthy, the lists agree (three started members), the data is there.
-      const lists: string[] = [];
-      for (let n = 1; n <= 3; n++) {
-        const url = cluster.clientUrl(n);
-        await ctl(names[n - 1]!, url, 'endpoint', 'health');
-        const list = (await ctl(names[n - 1]!, url, 'member', 'list')).trim().split('\n').sort();
-        expect(list).toHaveLength(3);
-        expect(list.every((l) => l.includes(', started, '))).toBe(true);
-        lists.push(list.join('\n'));
-        const keys = await ctl(names[n - 1]!, url, 'get', '--prefix', '/etcddoctor/demo', '--print-value-only');
-        expect(keys.trim().split('\n')).toEqual(['value1', 'value2', 'value3']);
+        // Every member healthy, the lists agree (three started members), the data is there.
+        const lists: string[] = [];
+        for (let n = 1; n <= 3; n++) {
+          const url = cluster.clientUrl(n);
+          await ctl(names[n - 1]!, url, 'endpoint', 'health');
+          const list = (await ctl(names[n - 1]!, url, 'member', 'list')).trim().split('\n').sort();
+          expect(list).toHaveLength(3);
+          expect(list.every((l) => l.includes(', started, '))).toBe(true);
+          lists.push(list.join('\n'));
+          const keys = await ctl(names[n - 1]!, url, 'get', '--prefix', '/etcddoctor/demo', '--print-value-only');
+          expect(keys.trim().split('\n')).toEqual(['value1', 'value2', 'value3']);
+        }
+        expect(new Set(lists).size).toBe(1);
+      } finally {
+        await removeCluster(prefix).catch(() => undefined);
       }
-      expect(new Set(lists).size).toBe(1);
-      await removeCluster(prefix);
     });
   });
 });
