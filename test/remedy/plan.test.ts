@@ -2,6 +2,7 @@
 // (backup first, no wipe of a healthy member, no member remove that breaks quorum, blocked
 // plans when inputs are missing) on dangerous cases built from those captures.
 import { describe, expect, it } from 'vitest';
+import { EMPTY_ETCD_CONFIG } from '../../src/sources/docker/etcd-config.js';
 import type { ContainerInfo } from '../../src/model/container.js';
 import type { Diagnosis, Plan, Report } from '../../src/model/report.js';
 import { enforceSafety, planRemediation, type PlanInput } from '../../src/remedy/plan.js';
@@ -43,22 +44,13 @@ function container(name: string, state: ContainerInfo['state'], port: number): C
     command: { path: 'etcd', args: [] },
     env: {},
     etcd: {
+      ...EMPTY_ETCD_CONFIG,
       name,
       dataDir: '/var/lib/etcd/data',
-      initialCluster: null,
       initialClusterState: 'new',
       initialClusterToken: 't-cluster',
       initialAdvertisePeerUrls: `http://127.0.0.1:${port + 10}`,
       advertiseClientUrls: `http://127.0.0.1:${port}`,
-      listenPeerUrls: null,
-      listenClientUrls: null,
-      logger: null,
-      logOutputs: null,
-      configFile: null,
-      forceNewCluster: null,
-      certFile: null,
-      keyFile: null,
-      trustedCaFile: null,
     },
     etcdFrom: { name: 'env', dataDir: 'env', initialClusterState: 'env', initialCluster: 'env' },
     effectiveDataDir: '/var/lib/etcd/data',
