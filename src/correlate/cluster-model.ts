@@ -3,8 +3,8 @@
 // ends. Bounded: a fixed number of values per node, however long the logs.
 import type { LogEvent } from '../model/event.js';
 import type { TimelineEntry } from '../model/report.js';
+import { HEX_ID, memberNameOf } from './identity.js';
 
-const HEX = /^[0-9a-f]{1,16}$/;
 const MAX_LIST = 32;
 const TIMELINE_HEAD = 150;
 const TIMELINE_TAIL = 250;
@@ -202,7 +202,7 @@ export class ClusterModelBuilder {
     n.lastLine = e.text.length > 300 ? e.text.slice(0, 300) : e.text;
 
     const local = str(f['local-member-id']);
-    if (local && HEX.test(local)) {
+    if (local && HEX_ID.test(local)) {
       moveToEnd(n.memberIds, local);
       pushDistinct(this.member(local).mentionedBy, e.node);
     }
@@ -217,13 +217,12 @@ export class ClusterModelBuilder {
     if (msg.startsWith('published') || msg === 'published local member to cluster through raft') {
       const cid = str(f['cluster-id']);
       if (cid) moveToEnd(n.clusterIds, cid);
-      const name = str(f.name) ?? /\{Name:([^\s}]*)/.exec(str(f['local-member-attributes']) ?? '')?.[1] ?? null;
-      if (local && name) this.member(local).name = name;
-      if (name) n.name = name;
     }
-    if (msg === 'starting an etcd server' || msg.startsWith('name = ')) {
-      const name = str(f.name);
-      if (name) n.name = name;
+    const name = memberNameOf(e);
+    if (name) {
+      n.name = name;
+      // A published member's attributes name the member behind its own ID.
+      if (local && msg.startsWith('published')) this.member(local).name = name;
     }
     const ics = str(f['initial-cluster-state']);
     if (ics) n.initialClusterState = ics;
@@ -237,7 +236,7 @@ export class ClusterModelBuilder {
 
     // Membership as every member applies it.
     const added = str(f['added-peer-id']) ?? str(f['recovered-remote-peer-id']);
-    if (added && HEX.test(added)) {
+    if (added && HEX_ID.test(added)) {
       const m = this.member(added);
       for (const u of list(f['added-peer-peer-urls'] ?? f['recovered-remote-peer-urls'])) pushDistinct(m.peerURLs, u);
       pushDistinct(m.mentionedBy, e.node);
@@ -246,7 +245,7 @@ export class ClusterModelBuilder {
       if (str(f['added-peer-id'])) this.mark(e, 'membership', `member ${added} added`);
     }
     const removed = str(f['removed-remote-peer-id']);
-    if (removed && HEX.test(removed) && (msg.startsWith('removed member') || msg === 'removed member')) {
+    if (removed && HEX_ID.test(removed) && (msg.startsWith('removed member') || msg === 'removed member')) {
       this.member(removed).removed = true;
       this.mark(e, 'membership', `member ${removed} removed`);
     }
@@ -255,7 +254,7 @@ export class ClusterModelBuilder {
     const term = Number(f.term);
     if (Number.isFinite(term) && term > n.maxTerm && e.component === 'raft') n.maxTerm = term;
     const raftLocal = str(f['raft-local-id']);
-    if (raftLocal && HEX.test(raftLocal) && n.memberIds.length === 0) moveToEnd(n.memberIds, raftLocal);
+    if (raftLocal && HEX_ID.test(raftLocal) && n.memberIds.length === 0) moveToEnd(n.memberIds, raftLocal);
     if (msg.includes(' is starting a new election at term ')) n.elections++;
     const leader = str(f['leader-id']);
     if (leader && (msg.includes(' elected leader ') || msg.includes(' changed leader from '))) {
@@ -286,7 +285,7 @@ export class ClusterModelBuilder {
 
     // Reachability: which peers this node failed to reach, and whether they came back.
     const peer = str(f['remote-peer-id']) ?? str(f['peer-id']);
-    if (peer && HEX.test(peer)) {
+    if (peer && HEX_ID.test(peer)) {
       if (CONNECT_ERRORS.some((c) => msg.includes(c)) || msg.startsWith('peer became inactive') || /^peer [0-9a-f]+ became inactive/.test(msg)) {
         let r = n.reach.get(peer);
         if (!r) {

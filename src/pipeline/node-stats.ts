@@ -1,7 +1,8 @@
 // Counts what each node's lines say about it: lines, formats, time span, and the identity facts
 // its startup lines give (member ID, name, cluster ID, version, URLs).
-import type { LogEvent, LogFormat, NodeOrigin, ParsedLine } from '../model/event.js';
+import type { LogFormat, NodeOrigin, ParsedLine } from '../model/event.js';
 import type { NodeSummary } from '../model/report.js';
+import { HEX_ID, memberIdOf, memberNameOf } from '../correlate/identity.js';
 import type { QuietTriggers } from '../engine/prefilter.js';
 
 const MAX_DISTINCT = 16;
@@ -35,33 +36,6 @@ function asStrings(v: unknown): string[] {
   if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
   return [];
-}
-
-const HEX_ID = /^[0-9a-f]{1,16}$/;
-const NAME_IN_ATTRS = /\{Name:([^\s}]*)/;
-
-/** Startup messages whose `local-member-id` is the node's own identity. */
-function memberIdOf(e: LogEvent): string | null {
-  const id = e.fields['local-member-id'];
-  return typeof id === 'string' && HEX_ID.test(id) ? id : null;
-}
-
-function memberNameOf(e: LogEvent): string | null {
-  const f = e.fields;
-  // zap `starting an etcd server` has `name`; capnslog `embed: name = etcd1` gives the same fact.
-  if (typeof f.name === 'string' && f.name !== '' && (e.msg.includes('starting an etcd server') || /^name = /.test(e.msg))) {
-    return f.name;
-  }
-  const attrs = f['local-member-attributes'];
-  if (typeof attrs === 'string') {
-    const m = NAME_IN_ATTRS.exec(attrs);
-    if (m && m[1]) return m[1];
-  }
-  if (e.msg.startsWith('published {Name:')) {
-    const m = NAME_IN_ATTRS.exec(e.msg);
-    if (m && m[1]) return m[1];
-  }
-  return null;
 }
 
 /**
