@@ -66,6 +66,65 @@ function splitFraction(fraction: string | undefined): { ms: number; us: number }
   return { ms: Number(f.slice(0, 3)), us: Number(f.slice(3, 6)) };
 }
 
+/** The 6-digit fraction of the canonical form, or null when `fraction` is not 1-9 digits. */
+function fraction6(fraction: string | undefined): string | null {
+  if (fraction === undefined) return '000000';
+  const n = fraction.length;
+  if (n === 0 || n > 9) return null;
+  for (let i = 0; i < n; i++) {
+    const c = fraction.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return null;
+  }
+  return n === 6 ? fraction : n > 6 ? fraction.slice(0, 6) : fraction + '000000'.slice(n);
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS.` of a wall-clock second read in `tz`, or null. The zone's offset is a
+ * whole number of minutes and depends only on the second, so every fraction of one second shares
+ * this prefix: it is computed once per second (Date and Intl are the costly part of a line).
+ */
+class SecondPrefixes {
+  private readonly byKey = new Map<number, string | null>();
+  constructor(private readonly tz: TimeZoneSpec) {}
+
+  get(year: number, month: number, day: number, hour: number, minute: number, second: number): string | null {
+    // the checks of localToInstant have passed: month 1-12, day 1-31, hour 0-23, minute 0-59, second 0-60
+    if (!(year >= 0 && year <= 9999 && Number.isInteger(year) && Number.isInteger(day) && Number.isInteger(hour) && Number.isInteger(minute) && Number.isInteger(second) && hour >= 0 && minute >= 0 && second >= 0)) {
+      return secondPrefix(year, month, day, hour, minute, second, this.tz);
+    }
+    const key = ((((year * 13 + month) * 32 + day) * 24 + hour) * 60 + minute) * 61 + second;
+    let p = this.byKey.get(key);
+    if (p === undefined) {
+      if (this.byKey.size >= 4096) this.byKey.clear();
+      p = secondPrefix(year, month, day, hour, minute, second, this.tz);
+      this.byKey.set(key, p);
+    }
+    return p;
+  }
+}
+
+function secondPrefix(year: number, month: number, day: number, hour: number, minute: number, second: number, tz: TimeZoneSpec): string | null {
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second, 0);
+  // Two passes settle the offset across a daylight-saving change.
+  let offset = zoneOffsetMinutes(tz, wall);
+  offset = zoneOffsetMinutes(tz, wall - offset * 60000);
+  const full = formatInstant(wall - offset * 60000, 0);
+  return full === null ? null : full.slice(0, 20);
+}
+
+const prefixesByZone = new WeakMap<TimeZoneSpec, SecondPrefixes>();
+let lastZone: TimeZoneSpec | null = null;
+let lastPrefixes: SecondPrefixes | null = null;
+
+function prefixesOf(tz: TimeZoneSpec): SecondPrefixes {
+  if (tz === lastZone) return lastPrefixes!;
+  let p = prefixesByZone.get(tz);
+  if (p === undefined) prefixesByZone.set(tz, (p = new SecondPrefixes(tz)));
+  lastZone = tz;
+  lastPrefixes = p;
+  return p;
+}
+
 /**
  * A wall-clock time with no zone (capnslog, Go's log package), read in `tz`.
  * Months are 1-based. Returns null for impossible dates.
@@ -81,9 +140,25 @@ export function localToInstant(
   tz: TimeZoneSpec,
 ): string | null {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
+  const f = fraction6(fraction);
+  if (f === null || !Number.isInteger(month)) return slowLocalToInstant(year, month, day, hour, minute, second, fraction, tz);
+  const prefix = prefixesOf(tz).get(year, month, day, hour, minute, second);
+  return prefix === null ? null : prefix + f + 'Z';
+}
+
+/** localToInstant through Date for every line: for fractions that are not plain digits. */
+function slowLocalToInstant(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  fraction: string | undefined,
+  tz: TimeZoneSpec,
+): string | null {
   const { ms, us } = splitFraction(fraction);
   const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  // Two passes settle the offset across a daylight-saving change.
   let offset = zoneOffsetMinutes(tz, wall);
   offset = zoneOffsetMinutes(tz, wall - offset * 60000);
   return formatInstant(wall - offset * 60000, us);
