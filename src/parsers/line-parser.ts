@@ -2,7 +2,7 @@
 // recognises the format, adds the message's facts, and folds panic dumps into their event.
 import type { EventFields, LogEvent, NodeOrigin, ParsedLine, RawLine } from '../model/event.js';
 import { isContinuationLine, parseFormats, type LineParts } from './formats.js';
-import { extractMessageFacts } from './message-facts.js';
+import { messageFacts } from './message-facts.js';
 import { journaldProgram, unwrapLine } from './prefixes.js';
 import { type TimeZoneSpec, UTC } from './time.js';
 
@@ -50,7 +50,7 @@ const ZONELESS = new Set(['capnslog', 'raft-stdlib', 'golog', 'grpc']);
 
 /** Merge message facts under the fields a format gave, never overwriting what zap logged. */
 function addMessageFacts(parts: LineParts): EventFields {
-  const facts = extractMessageFacts(parts.msg, parts.component);
+  const facts = messageFacts(parts.msg, parts.component);
   let fields = parts.fields;
   for (const key in facts) {
     if (fields[key] === undefined) {
@@ -62,7 +62,7 @@ function addMessageFacts(parts: LineParts): EventFields {
   // the msg of every fatal startup error, so the error text is what says what went wrong).
   const err = fields.error;
   if (typeof err === 'string' && err.length > 0 && parts.format === 'zap-json') {
-    const errFacts = extractMessageFacts(err, parts.component);
+    const errFacts = messageFacts(err, parts.component);
     for (const key in errFacts) {
       if (key !== 'error' && fields[key] === undefined) {
         if (fields === parts.fields) fields = { ...parts.fields };

@@ -1234,9 +1234,57 @@ export function matchMessageTemplate(msg: string, component: string): { template
 
 /** Facts found in a message's text, under zap's field names where zap has a field for the fact. */
 export function extractMessageFacts(msg: string, component: string): Record<string, string> {
-  const facts: Record<string, string> = {};
+  return { ...messageFacts(msg, component) };
+}
+
+/**
+ * A string that holds on to no other: a slice of a line (a message, a regex group) keeps the
+ * whole line alive, so what a memo keeps is copied first. A property name is internalized, and
+ * V8 keeps internalized strings flat and on their own.
+ */
+export function flatCopy(text: string): string {
+  if (text.length < 13) return text;
+  const o: Record<string, number> = Object.create(null) as Record<string, number>;
+  o[text] = 1;
+  for (const k in o) return k;
+  return text;
+}
+
+const NO_FACTS: Readonly<Record<string, string>> = Object.freeze({});
+const MEMO_MAX_MSG = 1024;
+const MEMO_ENTRIES = 8192;
+/** Facts by message: etcd repeats its messages, so most lines find theirs here. */
+const memo = new Map<string, { component: string; facts: Readonly<Record<string, string>> }>();
+
+/**
+ * extractMessageFacts, shared: the same frozen object for a message seen before (with the same
+ * component). For the line parser, which only reads it.
+ */
+export function messageFacts(msg: string, component: string): Readonly<Record<string, string>> {
+  if (msg.length > MEMO_MAX_MSG) return computeFacts(msg, component);
+  const known = memo.get(msg);
+  if (known !== undefined && known.component === component) return known.facts;
+  const facts = computeFacts(msg, component);
+  if (facts !== NO_FACTS) {
+    for (const k in facts) facts[k] = flatCopy(facts[k]!);
+    Object.freeze(facts);
+  }
+  if (known === undefined) {
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    memo.set(flatCopy(msg), { component, facts });
+  } else {
+    memo.set(msg, { component, facts });
+  }
+  return facts;
+}
+
+/** Group names as field names, per template (a group becomes `-` for `_` once, not per line). */
+const fieldOfGroup = new Map<string, string>();
+
+function computeFacts(msg: string, component: string): Record<string, string> {
   const found = matchMessageTemplate(msg, component);
-  if (found === undefined) return facts;
+  if (found === undefined) return NO_FACTS as Record<string, string>;
+  const facts: Record<string, string> = {};
   const { template: t, match } = found;
   if (t.constant !== undefined) Object.assign(facts, t.constant);
   const groups = match.groups;
@@ -1244,7 +1292,8 @@ export function extractMessageFacts(msg: string, component: string): Record<stri
     for (const g in groups) {
       const v = groups[g];
       if (v === undefined) continue;
-      const field = groupToField(g);
+      let field = fieldOfGroup.get(g);
+      if (field === undefined) fieldOfGroup.set(g, (field = groupToField(g)));
       const conv = t.convert?.[field];
       facts[field] = conv === undefined ? v : conv(v);
     }
