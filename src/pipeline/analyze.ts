@@ -6,14 +6,16 @@ import type { ContainerInfo } from '../model/container.js';
 import type { LogEvent, RawLine } from '../model/event.js';
 import type { InputSummary, NodeSummary } from '../model/report.js';
 import { createEtcdctlReader, mergeSnapshots } from '../parsers/etcdctl/index.js';
-import { LiteralScanner, type QuietTriggers, quietTriggers } from '../engine/prefilter.js';
+import { type QuietTriggers, quietTriggers } from '../engine/prefilter.js';
 import { LineParser, UNKNOWN_NODE_PREFIX, WRAPPER_REASON } from '../parsers/line-parser.js';
 import { type TimeZoneSpec, UTC } from '../parsers/time.js';
 import { SourceError } from '../sources/errors.js';
 import { takesQuietFilter } from '../sources/file-source.js';
-import type { QuietLineFilter } from '../sources/line-reader.js';
+import type { ChunkPlanner, QuietLineFilter } from '../sources/line-reader.js';
 import type { LineSource } from '../sources/source.js';
 import { NODE_STATS_TRIGGERS, NodeStats } from './node-stats.js';
+import { PLAN_WORKERS_FROM, PlanWorkers, usePlanWorkers } from './plan-workers.js';
+import { BATCH_HEAD, CAPNSLOG_TS_LEN, GROUP_INTS, less, PLAN_PARSE, RegionPlanner, ZAP_TS_LEN } from './quiet-plan.js';
 import { resolveNodeNames } from './node-names.js';
 
 export interface EventObserver {
@@ -40,6 +42,11 @@ export interface AnalyzeOptions {
    * way (test/perf/equivalence.test.ts); false parses every line.
    */
   quietPath?: boolean;
+  /**
+   * Plan the quiet path in worker threads: 'auto' (default) for inputs of PLAN_WORKERS_FROM
+   * bytes or more, 'always' (one worker, any input: for tests) or 'never'.
+   */
+  planWorkers?: 'auto' | 'always' | 'never';
 }
 
 interface QuietModel {
@@ -88,104 +95,122 @@ export async function analyzeSources(
   let totalEvents = 0;
 
   // the quiet path, when every observer can name what matters to it
-  let scanner: LiteralScanner | null = null;
+  let triggers: string[] | null = null;
   let quietModel: QuietModel | null = null;
   if (options.quietPath !== false && observers.every((o) => typeof o.quietTriggers === 'function')) {
     const lists = observers.map((o) => o.quietTriggers!());
-    const triggers = lists.every((l) => l !== null) ? quietTriggers([...(lists as QuietTriggers[]), NODE_STATS_TRIGGERS, CLIENT_TRIGGERS]) : null;
+    const all = lists.every((l) => l !== null) ? quietTriggers([...(lists as QuietTriggers[]), NODE_STATS_TRIGGERS, CLIENT_TRIGGERS]) : null;
     const withQuiet = observers.filter((o) => o.observeQuiet !== undefined);
     // at most one observer keeps per-node last lines (the cluster model), and it must say which nodes it knows
     const model = withQuiet[0] as QuietModel | undefined;
-    if (triggers !== null && withQuiet.length <= 1 && (model === undefined || typeof (model as Partial<QuietModel>).has === 'function')) {
-      scanner = new LiteralScanner(triggers);
+    if (all !== null && withQuiet.length <= 1 && (model === undefined || typeof (model as Partial<QuietModel>).has === 'function')) {
+      triggers = all;
       quietModel = model ?? null;
     }
   }
   const tz = options.tz ?? UTC;
-  const capnslogUtc = tz.kind === 'offset' && tz.minutes === 0;
+  const planOptions = { capnslogUtc: tz.kind === 'offset' && tz.minutes === 0 };
+  const planner = triggers !== null ? new RegionPlanner(triggers, planOptions) : null;
+  // large inputs are planned ahead in worker threads (plan-workers.ts), started on first need
+  let workers: PlanWorkers | null | undefined;
+  const workersFor = (source: LineSource): PlanWorkers | null => {
+    if (triggers === null || !usePlanWorkers(source, options.planWorkers)) return null;
+    if (workers === undefined) workers = PlanWorkers.start(triggers, planOptions, options.planWorkers === 'always' ? 1 : undefined);
+    return workers;
+  };
 
-  for (const source of sources) {
-    let quiet: QuietPath | null = null;
-    const parser = new LineParser({ tz: options.tz, yearHint: options.yearHint, beforeNode: (node) => quiet?.settle(node) });
-    if (scanner !== null && takesQuietFilter(source)) quiet = new QuietPath(scanner, source, parser, stats, quietModel, capnslogUtc);
-    const etcdctl = createEtcdctlReader(source.name);
-    let events = 0;
-    let etcdctlLines = 0;
-    let unparsed = 0;
-    const errors: string[] = [];
-    try {
-      const lines = quiet !== null && takesQuietFilter(source) ? (source.lines as (q: QuietLineFilter) => AsyncIterable<RawLine>).call(source, quiet) : source.lines();
-      for await (const raw of lines) {
-        const p = parser.parse(raw);
-        if (p.kind === 'continuation') {
-          stats.observeContinuation(p.node, p.nodeOrigin);
-          continue;
-        }
-        if (p.kind === 'event' && isClientLine(p)) {
-          // etcdctl's own client log (retries, deadlines) saved with its output: not a member's line.
-          etcdctlLines++;
-          continue;
-        }
-        if (p.kind === 'event') {
-          events++;
-          stats.observe(p);
-          for (const o of observers) o.observe(p);
-          if (quiet !== null) {
-            const id = p.fields['local-member-id'];
-            if (typeof id === 'string' && /^[0-9a-f]{1,16}$/.test(id)) quiet.localIds.set(p.node, id);
-          }
-          continue;
-        }
-        if (p.reason !== 'empty line' && etcdctl.accept(p.text, raw.lineNo)) {
-          etcdctlLines++;
-          continue;
-        }
-        if (p.reason === WRAPPER_REASON) {
-          etcdctlLines++;
-          continue;
-        }
-        if (p.reason === 'empty line') {
-          etcdctl.accept('', raw.lineNo);
+  try {
+    for (const source of sources) {
+      let quiet: QuietPath | null = null;
+      const parser = new LineParser({ tz: options.tz, yearHint: options.yearHint, beforeNode: (node) => quiet?.settle(node) });
+      if (planner !== null && takesQuietFilter(source)) quiet = new QuietPath(planner, source, parser, stats, quietModel);
+      const etcdctl = createEtcdctlReader(source.name);
+      let events = 0;
+      let etcdctlLines = 0;
+      let unparsed = 0;
+      const errors: string[] = [];
+      try {
+        let lines: AsyncIterable<RawLine>;
+        if (quiet !== null && takesQuietFilter(source)) {
+          const ahead = workersFor(source)?.planner(source.size === undefined && options.planWorkers !== 'always' ? PLAN_WORKERS_FROM : 0);
+          lines = (source.lines as (q: QuietLineFilter, p?: ChunkPlanner) => AsyncIterable<RawLine>).call(source, quiet, ahead);
         } else {
-          unparsed++;
+          lines = source.lines();
         }
-        stats.observe(p, raw.nodeOrigin ?? 'unknown');
+        for await (const raw of lines) {
+          const p = parser.parse(raw);
+          if (p.kind === 'continuation') {
+            stats.observeContinuation(p.node, p.nodeOrigin);
+            continue;
+          }
+          if (p.kind === 'event' && isClientLine(p)) {
+            // etcdctl's own client log (retries, deadlines) saved with its output: not a member's line.
+            etcdctlLines++;
+            continue;
+          }
+          if (p.kind === 'event') {
+            events++;
+            stats.observe(p);
+            for (const o of observers) o.observe(p);
+            if (quiet !== null) {
+              const id = p.fields['local-member-id'];
+              if (typeof id === 'string' && /^[0-9a-f]{1,16}$/.test(id)) quiet.localIds.set(p.node, id);
+            }
+            continue;
+          }
+          if (p.reason !== 'empty line' && etcdctl.accept(p.text, raw.lineNo)) {
+            etcdctlLines++;
+            continue;
+          }
+          if (p.reason === WRAPPER_REASON) {
+            etcdctlLines++;
+            continue;
+          }
+          if (p.reason === 'empty line') {
+            etcdctl.accept('', raw.lineNo);
+          } else {
+            unparsed++;
+          }
+          stats.observe(p, raw.nodeOrigin ?? 'unknown');
+        }
+      } catch (err) {
+        errors.push(err instanceof SourceError ? err.message.slice(source.name.length + 2) : String(err));
       }
-    } catch (err) {
-      errors.push(err instanceof SourceError ? err.message.slice(source.name.length + 2) : String(err));
-    }
-    if (quiet !== null) {
-      quiet.endChunk();
-      events += quiet.count;
-    }
-    const result = etcdctl.finish();
-    cluster = mergeSnapshots(cluster, result.snapshot);
-    for (const k of result.kinds) inputsGiven.add(k);
-    if (events > 0) inputsGiven.add('logs');
-    if (source.kind === 'docker' && source.meta?.container !== undefined) inputsGiven.add('docker');
+      if (quiet !== null) {
+        quiet.endChunk();
+        events += quiet.count;
+      }
+      const result = etcdctl.finish();
+      cluster = mergeSnapshots(cluster, result.snapshot);
+      for (const k of result.kinds) inputsGiven.add(k);
+      if (events > 0) inputsGiven.add('logs');
+      if (source.kind === 'docker' && source.meta?.container !== undefined) inputsGiven.add('docker');
 
-    const warnings = [...source.warnings, ...result.warnings];
-    const recognised = events + etcdctlLines;
-    if (errors.length === 0 && source.stats.lines === 0) warnings.push('empty: nothing to read');
-    if (errors.length === 0 && recognised === 0 && source.stats.lines > 0) {
-      // Not an etcd log nor etcdctl output: report it once instead of as unparsed lines of a node.
-      stats.forgetUnparsed(source.name);
-      warnings.push(`no etcd log lines or etcdctl output recognised in ${source.stats.lines} line(s); not used`);
+      const warnings = [...source.warnings, ...result.warnings];
+      const recognised = events + etcdctlLines;
+      if (errors.length === 0 && source.stats.lines === 0) warnings.push('empty: nothing to read');
+      if (errors.length === 0 && recognised === 0 && source.stats.lines > 0) {
+        // Not an etcd log nor etcdctl output: report it once instead of as unparsed lines of a node.
+        stats.forgetUnparsed(source.name);
+        warnings.push(`no etcd log lines or etcdctl output recognised in ${source.stats.lines} line(s); not used`);
+      }
+      totalLines += source.stats.lines;
+      totalEvents += events;
+      inputs.push({
+        input: source.name,
+        kind: events > 0 ? (source.kind === 'docker' ? 'docker' : 'log') : etcdctlLines > 0 ? 'etcdctl' : 'unknown',
+        detected: result.kinds.length > 0 ? result.kinds.join(',') : null,
+        ok: errors.length === 0 && (recognised > 0 || source.stats.lines === 0),
+        bytes: source.stats.bytes,
+        lines: source.stats.lines,
+        unparsed: recognised > 0 ? unparsed : 0,
+        errors,
+        warnings,
+      });
+      options.onSourceDone?.(source);
     }
-    totalLines += source.stats.lines;
-    totalEvents += events;
-    inputs.push({
-      input: source.name,
-      kind: events > 0 ? (source.kind === 'docker' ? 'docker' : 'log') : etcdctlLines > 0 ? 'etcdctl' : 'unknown',
-      detected: result.kinds.length > 0 ? result.kinds.join(',') : null,
-      ok: errors.length === 0 && (recognised > 0 || source.stats.lines === 0),
-      bytes: source.stats.bytes,
-      lines: source.stats.lines,
-      unparsed: recognised > 0 ? unparsed : 0,
-      errors,
-      warnings,
-    });
-    options.onSourceDone?.(source);
+  } finally {
+    if (workers) await workers.close();
   }
 
   const memberNames = stats.memberNames();
@@ -213,74 +238,9 @@ export async function analyzeSources(
   }
 }
 
-/** Words compose never prints as a service name (prefixes.ts NOT_A_SERVICE). */
-const NOT_A_SERVICE = new Set(['panic', 'goroutine', 'error', 'warning', 'info']);
-
-const ZAP_HEAD = Buffer.from('{"level":"');
-const ZAP_TS = Buffer.from('","ts":"');
-const LOCAL_ID = Buffer.from('"local-member-id":"');
-const KEY_LEVEL = Buffer.from('"level"');
-const KEY_TS = Buffer.from('"ts"');
-const KEY_MSG = Buffer.from('"msg"');
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-const digit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-const num2 = (b: Buffer, i: number): number => (b[i]! - 0x30) * 10 + (b[i + 1]! - 0x30);
-
-/** `YYYY-MM-DD?HH:MM:SS.` at i: digits where digits go, and a real date (localToInstant's checks plus the day of month). */
-function validStamp(b: Buffer, i: number, sep: number): boolean {
-  for (const k of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!digit(b[i + k]!)) return false;
-  if (b[i + 4] !== 0x2d || b[i + 7] !== 0x2d || b[i + 10] !== sep || b[i + 13] !== 0x3a || b[i + 16] !== 0x3a || b[i + 19] !== 0x2e) return false;
-  const year = num2(b, i) * 100 + num2(b, i + 2);
-  const month = num2(b, i + 5);
-  const day = num2(b, i + 8);
-  if (year < 1970 || month < 1 || month > 12 || day < 1) return false;
-  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > DAYS[month - 1]! + (leap ? 1 : 0)) return false;
-  return num2(b, i + 11) <= 23 && num2(b, i + 14) <= 59 && num2(b, i + 17) <= 59;
-}
-
-/**
- * The next occurrence of a key in a chunk, searched forward only: lines are offered in order,
- * so a chunk costs one pass per key however many lines lack it.
- */
-class KeyCursor {
-  private at = -1;
-  constructor(private readonly key: Buffer) {}
-
-  reset(): void {
-    this.at = -1;
-  }
-
-  /** The first occurrence at or after `from` (Infinity when none is left in the chunk). */
-  next(b: Buffer, from: number): number {
-    if (this.at < from) {
-      const i = b.indexOf(this.key, from);
-      this.at = i < 0 ? Infinity : i;
-    }
-    return this.at;
-  }
-
-  /** Where the key occurs in b[from, end) if exactly once there, else -1. */
-  once(b: Buffer, from: number, end: number): number {
-    const first = this.next(b, from);
-    if (first >= end) return -1;
-    return this.next(b, first + 1) < end ? -1 : first;
-  }
-}
-
-/** Byte-wise a < b for two equal-length ranges of one buffer. */
-function less(b: Buffer, x: number, y: number, len: number): boolean {
-  for (let k = 0; k < len; k++) {
-    const d = b[x + k]! - b[y + k]!;
-    if (d !== 0) return d < 0;
-  }
-  return false;
-}
-
 interface QuietRun {
   count: number;
-  /** Offsets of the stamp of the earliest and latest line, and where the stamp of this format is. */
+  /** Offsets of the stamp of the earliest and latest line. */
   minTs: number;
   maxTs: number;
 }
@@ -295,179 +255,188 @@ interface QuietNode {
   pending: boolean;
 }
 
-const CAPNSLOG_TS_LEN = 26; // 2026-11-22 03:59:42.989189
-const ZAP_TS_LEN = 24; // 2026-11-22T04:06:51.476Z
-
 /**
- * The cheap path for routine lines, on raw bytes: a line is quiet when it is a capnslog or zap
- * JSON line at info level or below, of a node already seen, holding no backslash and none of
- * the literals any consumer looks for (engine/prefilter.ts quietTriggers), and, for zap, the
- * node's current local member ID if any. Such a line changes only counts, formats, first and
- * last times, the node's last line and the parser's last event; those are kept here per node
- * and applied (settle) before the node's next parsed line and at the end of each chunk, so
- * every report field is what parsing each line would have given.
+ * The cheap path for routine lines, on raw bytes: a line is quiet when the planner
+ * (quiet-plan.ts) finds it a candidate (capnslog or zap JSON at info level or below, no
+ * backslash, none of the literals any consumer looks for) and, here, its node is already known
+ * and, for zap, it repeats the node's current local member ID if it names one. Such a line
+ * changes only counts, formats, first and last times, the node's last line and the parser's last
+ * event; those are kept here per node and applied (settle) before the node's next parsed line
+ * and at the end of each chunk, so every report field is what parsing each line would have given.
+ * Candidates come in batches (runs with no line to parse between them): a batch is taken whole
+ * when all its nodes pass, else line by line.
  */
 class QuietPath implements QuietLineFilter {
   private buf: Buffer = Buffer.alloc(0);
-  private readonly hits: number[] = [];
-  private readonly keyLevel = new KeyCursor(KEY_LEVEL);
-  private readonly keyTs = new KeyCursor(KEY_TS);
-  private readonly keyMsg = new KeyCursor(KEY_MSG);
-  private readonly keyLocal = new KeyCursor(LOCAL_ID);
-  private hit = 0;
-  private readonly slashes: number[] = [];
-  private slash = 0;
+  private plan: Int32Array = new Int32Array(0);
+  private at = 0;
+  /** Line-by-line through a batch that was not taken whole: the next line's start, and the batch's end. */
+  private lineAt = -1;
+  private lineTo = -1;
+  lineStart = 0;
+  lineEnd = 0;
+  taken = 0;
   private readonly byNode = new Map<string, QuietNode>();
   private readonly pendingNodes: QuietNode[] = [];
   /** The node's local member ID as a quiet zap line must repeat it. */
   readonly localIds = new Map<string, string>();
   private lastName: Buffer = Buffer.alloc(0);
   private lastNameString = '';
+  private readonly checked: (QuietNode | null)[] = [];
   count = 0;
 
   constructor(
-    private readonly scanner: LiteralScanner,
+    private readonly planner: RegionPlanner,
     private readonly source: LineSource,
     private readonly parser: LineParser,
     private readonly stats: NodeStats,
     private readonly model: QuietModel | null,
-    private readonly capnslogUtc: boolean,
   ) {}
 
-  chunk(buf: Buffer, start: number, end: number): void {
+  chunk(buf: Buffer, from: number, to: number, plan: Int32Array | null): void {
     this.buf = buf;
-    this.keyLevel.reset();
-    this.keyTs.reset();
-    this.keyMsg.reset();
-    this.keyLocal.reset();
-    this.scanner.scan(buf, start, end, this.hits);
-    this.hit = 0;
-    const slashes = this.slashes;
-    slashes.length = 0;
-    this.slash = 0;
-    for (let i = buf.indexOf(0x5c, start); i >= 0 && i < end; i = buf.indexOf(0x5c, i + 1)) slashes.push(i);
+    this.plan = plan ?? this.planner.plan(buf, from, to);
+    this.at = 0;
+    this.lineAt = -1;
   }
 
-  line(b: Buffer, s: number, e: number): boolean {
-    const hits = this.hits;
-    while (this.hit < hits.length && hits[this.hit]! < s) this.hit++;
-    if (this.hit < hits.length && hits[this.hit]! < e) return false;
-    const slashes = this.slashes;
-    while (this.slash < slashes.length && slashes[this.slash]! < s) this.slash++;
-    if (this.slash < slashes.length && slashes[this.slash]! < e) return false;
-    if (e - s < 40 || b[e - 1] === 0x0d) return false;
-
-    // the node: a compose prefix (`etcd1_1  | `), or the source's own
-    let p = s;
-    let name: string | null = null;
-    const c0 = b[s]!;
-    if (c0 !== 0x7b && !digit(c0)) {
-      let j = s;
-      while (j < e && j - s < 128) {
-        const c = b[j]!;
-        if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || digit(c) || c === 0x5f || c === 0x2e || c === 0x2d) j++;
-        else break;
+  next(): boolean {
+    const plan = this.plan;
+    const b = this.buf;
+    for (;;) {
+      if (this.lineAt >= 0) {
+        // a batch line by line: each candidate is checked against the state of its moment
+        while (this.lineAt <= this.lineTo) {
+          const s = this.lineAt;
+          const shape = this.planner.shape;
+          const candidate = this.planner.classify(b, s);
+          const e = this.planner.lineEnd;
+          this.lineAt = e + 1;
+          if (candidate) {
+            const q = this.check(shape.nameStart, shape.nameEnd, shape.idStart, shape.idEnd);
+            if (q !== null) {
+              const ts = shape.ts;
+              this.apply(q, shape.zap ? 1 : 0, ts, ts, shape.text, e);
+              this.taken++;
+              continue;
+            }
+          }
+          this.lineStart = s;
+          this.lineEnd = e;
+          return true;
+        }
+        this.lineAt = -1;
       }
-      if (j === s || b[j] !== 0x20 || !((c0 >= 0x61 && c0 <= 0x7a) || (c0 >= 0x41 && c0 <= 0x5a))) return false;
-      const nameEnd = j;
-      while (j < e && b[j] === 0x20) j++;
-      if (b[j] !== 0x7c) return false;
-      j++;
-      if (b[j] === 0x20) j++;
-      p = j;
-      const len = nameEnd - s;
-      if (len === this.lastName.length && b.compare(this.lastName, 0, len, s, nameEnd) === 0) {
+      if (this.at >= plan.length) return false;
+      const kind = plan[this.at]!;
+      const s = plan[this.at + 1]!;
+      const e = plan[this.at + 2]!;
+      if (kind === PLAN_PARSE) {
+        this.at += 3;
+        this.lineStart = s;
+        this.lineEnd = e;
+        return true;
+      }
+      const groups = plan[this.at + 4]!;
+      const first = this.at + BATCH_HEAD;
+      this.at = first + groups * GROUP_INTS;
+      if (this.takeBatch(plan, first, groups)) {
+        this.taken += plan[first - 2]!;
+        continue;
+      }
+      this.planner.begin(b, s, e);
+      this.lineAt = s;
+      this.lineTo = e;
+    }
+  }
+
+  /** Take a whole batch if every group's node passes (nothing changes otherwise). */
+  private takeBatch(plan: Int32Array, first: number, groups: number): boolean {
+    const checked = this.checked;
+    checked.length = 0;
+    for (let k = 0, g = first; k < groups; k++, g += GROUP_INTS) {
+      const q = this.check(plan[g]!, plan[g + 1]!, plan[g + 10]!, plan[g + 11]!);
+      if (q === null) return false;
+      checked.push(q);
+    }
+    for (let k = 0, g = first; k < groups; k++, g += GROUP_INTS) {
+      const q = checked[k]!;
+      if (plan[g + 2]! > 0) this.apply(q, 0, plan[g + 3]!, plan[g + 4]!, plan[g + 8]!, plan[g + 9]!, plan[g + 2]!);
+      if (plan[g + 5]! > 0) this.apply(q, 1, plan[g + 6]!, plan[g + 7]!, plan[g + 8]!, plan[g + 9]!, plan[g + 5]!);
+    }
+    return true;
+  }
+
+  /** The quiet state of the node a candidate belongs to, when its lines may be taken; else null. */
+  private check(nameStart: number, nameEnd: number, idStart: number, idEnd: number): QuietNode | null {
+    const b = this.buf;
+    let name: string | null = null;
+    if (nameStart >= 0) {
+      const len = nameEnd - nameStart;
+      if (len === this.lastName.length && b.compare(this.lastName, 0, len, nameStart, nameEnd) === 0) {
         name = this.lastNameString;
       } else {
-        name = b.toString('latin1', s, nameEnd);
-        if (NOT_A_SERVICE.has(name.toLowerCase())) return false;
-        this.lastName = Buffer.from(b.subarray(s, nameEnd));
+        name = b.toString('latin1', nameStart, nameEnd);
+        this.lastName = Buffer.from(b.subarray(nameStart, nameEnd));
         this.lastNameString = name;
       }
     }
     const src = this.source;
     const node = src.nodeOrigin === 'flag' && src.node !== undefined ? src.node : name ?? src.node ?? UNKNOWN_NODE_PREFIX + src.name;
-
-    let zap: boolean;
-    let ts: number;
-    const c = b[p]!;
-    if (c === 0x7b) {
-      // {"level":"info","ts":"2026-11-22T04:06:51.476Z",...,"msg":"...",...}
-      if (b[e - 1] !== 0x7d || b.compare(ZAP_HEAD, 0, ZAP_HEAD.length, p, p + ZAP_HEAD.length) !== 0) return false;
-      let q = p + ZAP_HEAD.length;
-      if (b[q] === 0x69 && b[q + 1] === 0x6e && b[q + 2] === 0x66 && b[q + 3] === 0x6f) q += 4; // info
-      else if (b[q] === 0x64 && b[q + 1] === 0x65 && b[q + 2] === 0x62 && b[q + 3] === 0x75 && b[q + 4] === 0x67) q += 5; // debug
-      else return false;
-      if (b.compare(ZAP_TS, 0, ZAP_TS.length, q, q + ZAP_TS.length) !== 0) return false;
-      ts = q + ZAP_TS.length;
-      if (!validStamp(b, ts, 0x54) || !digit(b[ts + 20]!) || !digit(b[ts + 21]!) || !digit(b[ts + 22]!) || b[ts + 23] !== 0x5a || b[ts + 24] !== 0x22) return false;
-      // one level, one ts, one string msg: what JSON.parse would keep
-      if (this.keyLevel.once(b, p, e) < 0 || this.keyTs.once(b, p, e) < 0) return false;
-      const m = this.keyMsg.once(b, p, e);
-      if (m < 0 || b[m + 5] !== 0x3a || b[m + 6] !== 0x22) return false; // "msg":" : a string
-      const id = this.keyLocal.next(b, p);
-      if (id < e) {
-        const v = id + LOCAL_ID.length;
-        const close = b.indexOf(0x22, v);
-        const known = this.localIds.get(node);
-        if (known === undefined || close !== v + known.length || b.toString('latin1', v, close) !== known) return false;
-      }
-      zap = true;
-    } else if (digit(c)) {
-      // 2026-11-22 03:59:42.989189 I | etcdserver: ...
-      if (!this.capnslogUtc || !validStamp(b, p, 0x20)) return false;
-      for (let k = 20; k < 26; k++) if (!digit(b[p + k]!)) return false;
-      const level = b[p + 27];
-      if (b[p + 26] !== 0x20 || b[p + 28] !== 0x20 || b[p + 29] !== 0x7c || b[p + 30] !== 0x20) return false;
-      if (level !== 0x49 && level !== 0x4e && level !== 0x44 && level !== 0x54) return false; // I N D T
-      ts = p;
-      zap = false;
-    } else {
-      return false;
+    if (idStart >= 0) {
+      const known = this.localIds.get(node);
+      if (known === undefined || idEnd !== idStart + known.length || b.toString('latin1', idStart, idEnd) !== known) return null;
     }
-
     let q = this.byNode.get(node);
     if (q === undefined) {
-      if (!this.stats.has(node) || (this.model !== null && !this.model.has(node))) return false;
+      if (!this.stats.has(node) || (this.model !== null && !this.model.has(node))) return null;
       q = { node, capnslog: { count: 0, minTs: 0, maxTs: 0 }, zap: { count: 0, minTs: 0, maxTs: 0 }, lastStart: 0, lastEnd: 0, pending: false };
       this.byNode.set(node, q);
     }
-    const run = zap ? q.zap : q.capnslog;
-    const len = zap ? ZAP_TS_LEN : CAPNSLOG_TS_LEN;
+    return q;
+  }
+
+  /** Count `count` quiet lines of one format (1: zap) with these earliest and latest stamps, the last one at [lastStart, lastEnd). */
+  private apply(q: QuietNode, zap: number, minTs: number, maxTs: number, lastStart: number, lastEnd: number, count = 1): void {
+    const b = this.buf;
+    const run = zap === 1 ? q.zap : q.capnslog;
+    const len = zap === 1 ? ZAP_TS_LEN : CAPNSLOG_TS_LEN;
     if (run.count === 0) {
-      run.minTs = ts;
-      run.maxTs = ts;
+      run.minTs = minTs;
+      run.maxTs = maxTs;
     } else {
-      if (less(b, ts, run.minTs, len)) run.minTs = ts;
-      if (!less(b, ts, run.maxTs, len)) run.maxTs = ts;
+      if (less(b, minTs, run.minTs, len)) run.minTs = minTs;
+      if (!less(b, maxTs, run.maxTs, len)) run.maxTs = maxTs;
     }
-    run.count++;
-    q.lastStart = p;
-    q.lastEnd = e;
+    run.count += count;
+    // within a batch, the group's last line is the later one of its two formats' last lines
+    if (lastStart >= q.lastStart || !q.pending) {
+      q.lastStart = lastStart;
+      q.lastEnd = lastEnd;
+    }
     if (!q.pending) {
       q.pending = true;
       this.pendingNodes.push(q);
     }
-    this.count++;
-    return true;
+    this.count += count;
   }
 
   /** Apply what the quiet lines of `node` did, before a parsed line of it. */
   settle(node: string): void {
     const q = this.byNode.get(node);
     if (q !== undefined && q.pending) {
-      this.apply(q);
+      this.flush(q);
       const i = this.pendingNodes.indexOf(q);
       if (i >= 0) this.pendingNodes.splice(i, 1);
     }
   }
 
   endChunk(): void {
-    for (const q of this.pendingNodes) this.apply(q);
+    for (const q of this.pendingNodes) this.flush(q);
     this.pendingNodes.length = 0;
   }
 
-  private apply(q: QuietNode): void {
+  private flush(q: QuietNode): void {
     const b = this.buf;
     const iso = (at: number, zap: boolean): string =>
       zap ? b.toString('latin1', at, at + 23) + '000Z' : b.toString('latin1', at, at + 10) + 'T' + b.toString('latin1', at + 11, at + 26) + 'Z';

@@ -6,7 +6,8 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { NodeOrigin, RawLine } from '../model/event.js';
 import { describeFsError, SourceError } from './errors.js';
-import { type LineReaderStats, newReaderStats, type QuietLineFilter, readLines } from './line-reader.js';
+import { chunkPool, readFileChunks } from './chunk-pool.js';
+import { type ChunkPlanner, type LineReaderStats, newReaderStats, type QuietLineFilter, readLines } from './line-reader.js';
 import { nodeFromPath } from './node-name.js';
 import type { LineSource } from './source.js';
 
@@ -32,8 +33,9 @@ function isLogFileName(name: string): boolean {
   return LOG_FILE_RE.test(name) || !name.includes('.');
 }
 
+/** A source's bytes: a stream, or pool chunks of a regular file (see chunk-pool.ts). */
 interface StreamFactory {
-  (): Readable;
+  (): Readable | AsyncGenerator<Buffer>;
 }
 
 class StreamSource implements LineSource {
@@ -49,16 +51,20 @@ class StreamSource implements LineSource {
     readonly size: number | undefined,
   ) {}
 
-  /** With `quiet`, routine lines are handed to it on raw bytes and not yielded (see analyze). */
-  async *lines(quiet?: QuietLineFilter): AsyncIterable<RawLine> {
-    let stream: Readable;
+  /**
+   * With `quiet`, routine lines are handed to it on raw bytes and not yielded (see analyze);
+   * `planner` plans its regions ahead.
+   */
+  async *lines(quiet?: QuietLineFilter, planner?: ChunkPlanner): AsyncIterable<RawLine> {
+    let stream: Readable | AsyncGenerator<Buffer>;
     try {
       stream = this.open();
     } catch (err) {
       throw new SourceError(this.name, describeFsError(err));
     }
     try {
-      for await (const line of readLines(stream, this.stats, quiet ? { quiet } : {})) {
+      const release = (chunk: Buffer): void => chunkPool.give(chunk);
+      for await (const line of readLines(stream, this.stats, quiet ? { quiet, planner, release } : { release })) {
         const raw: RawLine = { source: this.name, lineNo: line.lineNo, text: line.text };
         if (this.node !== undefined) {
           raw.node = this.node;
@@ -74,7 +80,8 @@ class StreamSource implements LineSource {
       }
       throw new SourceError(this.name, describeFsError(err));
     } finally {
-      stream.destroy();
+      if ('destroy' in stream) stream.destroy();
+      else await stream.return(undefined);
     }
     if (this.stats.binary) throw new SourceError(this.name, 'binary data, not a log; skipped');
     if (this.stats.truncatedLines > 0) {
@@ -88,14 +95,15 @@ class StreamSource implements LineSource {
   }
 }
 
-/** The sources whose `lines(quiet)` take a quiet-line filter (files and stdin). */
-export function takesQuietFilter(source: LineSource): source is LineSource & { lines(quiet?: QuietLineFilter): AsyncIterable<RawLine> } {
+/** The sources whose `lines(quiet, planner)` take a quiet-line filter (files and stdin). */
+export function takesQuietFilter(source: LineSource): source is LineSource & { lines(quiet?: QuietLineFilter, planner?: ChunkPlanner): AsyncIterable<RawLine> } {
   return source instanceof StreamSource;
 }
 
-function openFile(file: string): Readable {
-  const s = createReadStream(file, { highWaterMark: 256 * 1024 });
-  return file.toLowerCase().endsWith('.gz') ? s.pipe(createGunzip()) : s;
+function openFile(file: string, regular: boolean): Readable | AsyncGenerator<Buffer> {
+  if (file.toLowerCase().endsWith('.gz')) return createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(createGunzip());
+  // FIFOs and devices as streams: a read of them may block for as long as the writer waits
+  return regular ? readFileChunks(file) : createReadStream(file, { highWaterMark: 256 * 1024 });
 }
 
 async function listFolder(dir: string, depth: number, out: string[]): Promise<void> {
@@ -152,7 +160,7 @@ export async function expandInputs(
       new StreamSource(
         display,
         'file',
-        () => openFile(file),
+        () => openFile(file, size !== undefined),
         flagged ?? fromName,
         flagged !== undefined ? 'flag' : fromName !== undefined ? 'filename' : undefined,
         size,
@@ -188,7 +196,8 @@ export async function expandInputs(
       for (const f of files) {
         let size: number | undefined;
         try {
-          size = (await stat(f)).size;
+          const fst = await stat(f);
+          size = fst.isFile() ? fst.size : undefined;
         } catch {
           size = undefined;
         }

@@ -4,7 +4,6 @@
 // Why not split2: we need a per-line cap that keeps the head of a 50 MB line instead of
 // failing the stream, byte counts for progress, and encoding detection from the first bytes;
 // scanning Buffers with indexOf is also what keeps the whole pipeline near grep's speed.
-import type { Readable } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 
@@ -15,19 +14,60 @@ export interface LineReaderOptions {
   onBytes?: (total: number) => void;
   /** Takes routine lines straight from the bytes; they are counted but not decoded or yielded. */
   quiet?: QuietLineFilter;
+  /** Plans the quiet filter's regions ahead (only used with `quiet`). */
+  planner?: ChunkPlanner;
+  /** Called with each chunk once nothing refers to its memory any more (buffer reuse). */
+  release?: (chunk: Buffer) => void;
 }
 
 /**
- * A consumer that handles some lines on raw bytes (see pipeline/analyze.ts). Only whole lines
- * inside one chunk are offered, never one that needs CR, NUL, invalid-UTF-8 or length handling.
+ * A consumer that handles some lines on raw bytes (see pipeline/analyze.ts). It is handed
+ * regions of whole lines inside one chunk, never a line that needs CR-less, NUL, invalid-UTF-8
+ * handling, and says which of the region's lines must still be decoded and yielded.
  */
 export interface QuietLineFilter {
-  /** A region of whole lines of valid UTF-8 with no NUL is about to be offered, line by line. */
-  chunk(buf: Buffer, start: number, end: number): void;
-  /** True when the line buf[start, end) (no newline) was taken; it is then only counted. */
-  line(buf: Buffer, start: number, end: number): boolean;
+  /**
+   * A region buf[from, to) of whole lines (`to` is the last one's newline) of valid UTF-8 with no
+   * NUL; `plan` is its plan when a ChunkPlanner made one ahead (pipeline/quiet-plan.ts).
+   */
+  chunk(buf: Buffer, from: number, to: number, plan: Int32Array | null): void;
+  /**
+   * Move to the region's next line that must be yielded: true with it in lineStart/lineEnd (no
+   * newline), false when the region is done. `taken` counts the lines taken on the way.
+   */
+  next(): boolean;
+  readonly lineStart: number;
+  readonly lineEnd: number;
+  /** Lines taken (counted, not yielded) since the reader last reset it to 0. */
+  taken: number;
   /** The chunk is done: nothing taken may point into its memory any more. */
   endChunk(): void;
+}
+
+/** A chunk with the region a planner looked at (from/to as the reader computes them) and its plan, if any. */
+export interface PlannedChunk {
+  chunk: Buffer;
+  from: number;
+  to: number;
+  plan: Int32Array | null;
+}
+
+/**
+ * Plans chunks ahead of the reader (in worker threads): gets the UTF-8 chunks in order and gives
+ * each back, in the same order, with the plan of its region of whole lines.
+ */
+export type ChunkPlanner = (chunks: AsyncIterable<Buffer>) => AsyncIterable<PlannedChunk>;
+
+/**
+ * The region of whole lines of a chunk the quiet filter is offered: from the first line that
+ * starts in it (after the end of a line carried over from the previous chunk) to its last newline.
+ * `carried`: the previous chunk did not end with a newline. Null when there is no whole line.
+ */
+export function wholeLineRegion(chunk: Buffer, carried: boolean): { from: number; to: number } | null {
+  const firstNl = carried ? chunk.indexOf(0x0a) : -1;
+  const from = carried ? (firstNl < 0 ? chunk.length : firstNl + 1) : 0;
+  const to = chunk.lastIndexOf(0x0a);
+  return to > from ? { from, to } : null;
 }
 
 export interface LineReaderStats {
@@ -46,6 +86,8 @@ export interface TextLine {
 }
 
 const DEFAULT_MAX_LINE = 1024 * 1024;
+/** Longest line a quiet filter may take (longer ones are yielded, and cut at maxLineBytes). */
+export const QUIET_MAX_LINE = 64 * 1024;
 
 /** True when a first chunk looks like binary data rather than text. */
 export function looksBinary(head: Buffer): boolean {
@@ -66,6 +108,8 @@ function detectEncoding(head: Buffer): { encoding: LineReaderStats['encoding']; 
   return { encoding: 'utf-8', bom: 0 };
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Longest byte order mark: the first chunk handed on holds at least this much (or the whole stream). */
 const BOM_BYTES = 3;
 
@@ -73,7 +117,7 @@ const BOM_BYTES = 3;
  * The stream's chunks, with its first bytes held back until a byte order mark can be told: a
  * pipe may hand over a first chunk of one byte, which would read a UTF-16 file as UTF-8.
  */
-async function* withWholeHead(stream: Readable): AsyncGenerator<Buffer> {
+async function* withWholeHead(stream: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
   let head: Buffer[] | null = [];
   let n = 0;
   for await (const chunkIn of stream) {
@@ -98,7 +142,7 @@ async function* withWholeHead(stream: Readable): AsyncGenerator<Buffer> {
  * iteration ends. Throws only what the stream itself throws (a read error).
  */
 export async function* readLines(
-  stream: Readable,
+  stream: AsyncIterable<Buffer | string>,
   stats: LineReaderStats,
   options: LineReaderOptions = {},
 ): AsyncGenerator<TextLine> {
@@ -133,59 +177,91 @@ export async function* readLines(
     return { lineNo: stats.lines, text };
   };
 
-  for await (const chunkIn of withWholeHead(stream)) {
-    let chunk: Buffer = chunkIn;
-    stats.bytes += chunk.length;
-    options.onBytes?.(stats.bytes);
-    if (first) {
-      first = false;
-      const { encoding, bom } = detectEncoding(chunk);
-      stats.encoding = encoding;
-      if (bom) chunk = chunk.subarray(bom);
-      if (encoding === 'utf-16le' || encoding === 'utf-16be') {
-        // The decoder carries a code unit split across chunks (an odd byte, a surrogate half).
-        utf16 = new TextDecoder(encoding);
-      } else if (looksBinary(chunk)) {
-        stats.binary = true;
-        return;
+  // The stream's chunks after the first has told the encoding; UTF-16 is decoded right here.
+  const counted = async function* (): AsyncGenerator<Buffer> {
+    for await (const chunkIn of withWholeHead(stream)) {
+      let chunk: Buffer = chunkIn;
+      stats.bytes += chunk.length;
+      options.onBytes?.(stats.bytes);
+      if (first) {
+        first = false;
+        const { encoding, bom } = detectEncoding(chunk);
+        stats.encoding = encoding;
+        if (bom) chunk = chunk.subarray(bom);
+        if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+          // The decoder carries a code unit split across chunks (an odd byte, a surrogate half).
+          utf16 = new TextDecoder(encoding);
+        } else if (looksBinary(chunk)) {
+          stats.binary = true;
+          return;
+        }
       }
+      if (utf16) {
+        // UTF-16 files are rare and small (Windows exports): decode to text, split by the caller.
+        utf16Parts.push(...(utf16Carry + utf16.decode(chunk, { stream: true })).split('\n'));
+        utf16Carry = utf16Parts.pop() ?? '';
+        yield EMPTY; // the caller yields the decoded lines before the next chunk is read
+        continue;
+      }
+      yield chunk;
     }
+  };
+  const utf16Parts: string[] = [];
+  const quiet = maxLine >= QUIET_MAX_LINE ? options.quiet : undefined;
+  const chunks: AsyncIterable<Buffer | PlannedChunk> = quiet !== undefined && options.planner !== undefined ? options.planner(counted()) : counted();
 
-    if (utf16) {
-      // UTF-16 files are rare and small (Windows exports): decode to text, then split.
-      const decoded = utf16.decode(chunk, { stream: true });
-      const parts = (utf16Carry + decoded).split('\n');
-      utf16Carry = parts.pop() ?? '';
-      for (const p of parts) yield emitString(p);
-      continue;
+  for await (const item of chunks) {
+    if (utf16Parts.length > 0) {
+      for (const p of utf16Parts) yield emitString(p);
+      utf16Parts.length = 0;
     }
+    const planned = Buffer.isBuffer(item) ? null : item;
+    const chunk: Buffer = planned === null ? (item as Buffer) : planned.chunk;
 
     let start = 0;
     // the whole lines of this chunk that start in it: offered to the quiet filter when clean
     let quietFrom = -1;
     let quietTo = -1;
-    const quiet = options.quiet;
+    let plan: Int32Array | null = null;
     if (quiet !== undefined) {
-      const firstNl = pendingBytes > 0 || overflow ? chunk.indexOf(0x0a) : -1;
-      const from = pendingBytes > 0 || overflow ? (firstNl < 0 ? chunk.length : firstNl + 1) : 0;
-      const to = chunk.lastIndexOf(0x0a);
-      if (to > from) {
-        const region = chunk.subarray(from, to);
-        if (region.indexOf(0) < 0 && isUtf8(region)) {
-          quietFrom = from;
-          quietTo = to;
-          quiet.chunk(chunk, from, to);
+      const region = wholeLineRegion(chunk, pendingBytes > 0 || overflow);
+      if (region !== null) {
+        if (planned !== null && planned.plan !== null && planned.from === region.from && planned.to === region.to) {
+          // the planner checked the region (no NUL, valid UTF-8) when it planned it
+          plan = planned.plan;
+          quietFrom = region.from;
+          quietTo = region.to;
+        } else {
+          const bytes = chunk.subarray(region.from, region.to);
+          if (bytes.indexOf(0) < 0 && isUtf8(bytes)) {
+            quietFrom = region.from;
+            quietTo = region.to;
+          }
         }
       }
     }
     for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
-      if (nl < 0) break;
-      if (start >= quietFrom && nl <= quietTo && !overflow && pendingBytes === 0 && nl - start <= maxLine && quiet!.line(chunk, start, nl)) {
-        stats.lines++;
-        start = nl + 1;
+      if (start === quietFrom) {
+        // the region: the filter takes what it can and hands back the lines to yield
+        quiet!.chunk(chunk, quietFrom, quietTo, plan);
+        quiet!.taken = 0;
+        while (quiet!.next()) {
+          stats.lines += quiet!.taken;
+          quiet!.taken = 0;
+          let lineBuf = chunk.subarray(quiet!.lineStart, quiet!.lineEnd);
+          if (lineBuf.length > maxLine) {
+            stats.truncatedLines++;
+            lineBuf = lineBuf.subarray(0, maxLine);
+          }
+          yield emit(lineBuf);
+        }
+        stats.lines += quiet!.taken;
+        quiet!.taken = 0;
+        start = quietTo + 1;
         continue;
       }
+      const nl = chunk.indexOf(0x0a, start);
+      if (nl < 0) break;
       if (overflow) {
         // The end of an over-long line whose head was already emitted: count it, nothing more.
         overflow = false;
@@ -224,15 +300,19 @@ export async function* readLines(
         stats.lines--;
         yield { lineNo: stats.lines + 1, text: line.text };
       } else {
-        // Copy: the stream may reuse the chunk's memory.
+        // Copy: the chunk's memory is reused.
         pending.push(Buffer.from(rest));
         pendingBytes += rest.length;
       }
     }
     if (quietFrom >= 0) quiet!.endChunk();
+    options.release?.(chunk);
   }
-  if (utf16) {
-    const tail = utf16Carry + utf16.decode();
+  for (const p of utf16Parts) yield emitString(p);
+  if (stats.binary) return;
+  const decoder = utf16 as TextDecoder | null; // set inside the chunk generator
+  if (decoder !== null) {
+    const tail = utf16Carry + decoder.decode();
     if (tail !== '') yield emitString(tail);
     return;
   }

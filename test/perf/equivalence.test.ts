@@ -14,12 +14,12 @@ import { parseTimeZone, type TimeZoneSpec } from '../../src/parsers/time.js';
 import { expandInputs } from '../../src/sources/file-source.js';
 import { catalog, FIXTURES } from '../helpers/run-pipeline.js';
 
-async function run(inputs: string[], quietPath: boolean, tz?: TimeZoneSpec, stdin?: string): Promise<string> {
+async function run(inputs: string[], quietPath: boolean, tz?: TimeZoneSpec, stdin?: string, planWorkers: 'never' | 'always' = 'never'): Promise<string> {
   const rules = await catalog();
   const expanded = await expandInputs(inputs.map((input) => ({ input })), () => Readable.from(stdin === undefined ? [] : [Buffer.from(stdin)]));
   const engine = createEngine(rules);
   const model = new ClusterModelBuilder();
-  const analysis = await analyzeSources(expanded.sources, expanded.errors, { observers: [engine, model], quietPath, tz });
+  const analysis = await analyzeSources(expanded.sources, expanded.errors, { observers: [engine, model], quietPath, tz, planWorkers });
   const given = new Set(INPUT_NAMES.filter((n) => analysis.inputsGiven.has(n)));
   const result = engine.finish({ snapshot: analysis.cluster, inputsGiven: given, nodeAliases: analysis.nodeAliases });
   return JSON.stringify({ analysis: { ...analysis, nodeAliases: [...analysis.nodeAliases], inputsGiven: [...analysis.inputsGiven] }, result, model: model.build(analysis.nodeAliases) }, null, 1);
@@ -29,6 +29,9 @@ async function expectSame(inputs: string[], tz?: TimeZoneSpec, stdin?: string): 
   const plain = await run(inputs, false, tz, stdin);
   const quiet = await run(inputs, true, tz, stdin);
   expect(quiet).toBe(plain);
+  // planned ahead in a worker thread (plan-workers.ts; the built worker in dist/)
+  const planned = await run(inputs, true, tz, stdin, 'always');
+  expect(planned).toBe(plain);
 }
 
 const folders: string[] = [];

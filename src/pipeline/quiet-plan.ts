@@ -1,0 +1,383 @@
+// The stateless half of the quiet path (see QuietPath in analyze.ts): which lines of a region of
+// whole lines might be taken on raw bytes without parsing, grouped into batches. It depends only
+// on the bytes and the trigger literals, so it runs the same inline or in a worker thread
+// (plan-worker.ts) while the main thread parses the lines before it. The plan is an Int32Array of
+// records, in line order:
+//
+//   PARSE  [0, start, end]                      a line that must be parsed
+//   BATCH  [1, start, end, lines, groups, ...]  a run of candidate lines (end: the last one's end)
+//          then per group (one per distinct compose prefix name in the run, GROUP_INTS each):
+//          nameStart, nameEnd (-1, -1: no prefix), capnslog count, min, max (stamp offsets),
+//          zap count, min, max, last line's text start and end, local-member-id value start and
+//          end (-1, -1: none in the group's lines)
+//
+// The main thread accepts a batch when every group's node is already known and its local member
+// ID agrees, which depends on state only at the batch's start: nothing inside a batch is parsed.
+import { LiteralScanner } from '../engine/prefilter.js';
+import { QUIET_MAX_LINE } from '../sources/line-reader.js';
+
+export const PLAN_PARSE = 0;
+export const PLAN_BATCH = 1;
+export const BATCH_HEAD = 5;
+export const GROUP_INTS = 12;
+/** A batch ends when it would hold more distinct prefix names than this. */
+const MAX_GROUPS = 8;
+
+export interface PlanOptions {
+  /** capnslog stamps are read as UTC (no --tz, or a zero offset): only then can capnslog lines be quiet. */
+  capnslogUtc: boolean;
+}
+
+/** Words compose never prints as a service name (prefixes.ts NOT_A_SERVICE). */
+const NOT_A_SERVICE = new Set(['panic', 'goroutine', 'error', 'warning', 'info']);
+
+const ZAP_HEAD = Buffer.from('{"level":"');
+const ZAP_TS = Buffer.from('","ts":"');
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export const CAPNSLOG_TS_LEN = 26; // 2026-11-22 03:59:42.989189
+export const ZAP_TS_LEN = 24; // 2026-11-22T04:06:51.476Z
+
+const digit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const num2 = (b: Uint8Array, i: number): number => (b[i]! - 0x30) * 10 + (b[i + 1]! - 0x30);
+
+/** `YYYY-MM-DD?HH:MM:SS.` at i: digits where digits go, and a real date (localToInstant's checks plus the day of month). */
+function validStamp(b: Uint8Array, i: number, sep: number): boolean {
+  if (!(digit(b[i]!) && digit(b[i + 1]!) && digit(b[i + 2]!) && digit(b[i + 3]!) && digit(b[i + 5]!) && digit(b[i + 6]!) && digit(b[i + 8]!))) return false;
+  if (!(digit(b[i + 9]!) && digit(b[i + 11]!) && digit(b[i + 12]!) && digit(b[i + 14]!) && digit(b[i + 15]!) && digit(b[i + 17]!) && digit(b[i + 18]!))) return false;
+  if (b[i + 4] !== 0x2d || b[i + 7] !== 0x2d || b[i + 10] !== sep || b[i + 13] !== 0x3a || b[i + 16] !== 0x3a || b[i + 19] !== 0x2e) return false;
+  const year = num2(b, i) * 100 + num2(b, i + 2);
+  const month = num2(b, i + 5);
+  const day = num2(b, i + 8);
+  if (year < 1970 || month < 1 || month > 12 || day < 1) return false;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > DAYS[month - 1]! + (leap ? 1 : 0)) return false;
+  return num2(b, i + 11) <= 23 && num2(b, i + 14) <= 59 && num2(b, i + 17) <= 59;
+}
+
+/** Byte-wise a < b for two equal-length ranges of one buffer. */
+export function less(b: Uint8Array, x: number, y: number, len: number): boolean {
+  for (let k = 0; k < len; k++) {
+    const d = b[x + k]! - b[y + k]!;
+    if (d !== 0) return d < 0;
+  }
+  return false;
+}
+
+/** Equal byte ranges (of one buffer or two). */
+function sameBytes(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
+  if (ae - as !== be - bs) return false;
+  for (let k = 0; k < ae - as; k++) if (a[as + k] !== b[bs + k]) return false;
+  return true;
+}
+
+/** What classify() found about a candidate line. */
+export interface LineShape {
+  /** The compose prefix name, or -1, -1. */
+  nameStart: number;
+  nameEnd: number;
+  /** Where the etcd line starts (after any prefix). */
+  text: number;
+  zap: boolean;
+  /** The stamp's offset. */
+  ts: number;
+  /** The local-member-id value, or -1, -1. */
+  idStart: number;
+  idEnd: number;
+  /** Index of the prefix name among the planner's names (-1: none), for grouping. */
+  nameId: number;
+}
+
+// the zap keys whose count matters, as bytes
+const K_LEVEL = [0x6c, 0x65, 0x76, 0x65, 0x6c];
+const K_MSG = [0x6d, 0x73, 0x67];
+const K_LOCAL = [...Buffer.from('local-member-id')];
+
+function tokenIs(b: Uint8Array, at: number, word: readonly number[]): boolean {
+  for (let k = 0; k < word.length; k++) if (b[at + k] !== word[k]) return false;
+  return true;
+}
+
+/**
+ * Classifies lines of regions. One instance per thread; `begin` prepares a region, `classify`
+ * then takes its lines in order, `plan` does both for a whole region.
+ */
+export class RegionPlanner {
+  private readonly scanner: LiteralScanner;
+  private readonly hits: number[] = [];
+  private hit = 0;
+  /** Prefix names seen, and whether compose could print each (NOT_A_SERVICE). */
+  private readonly names: Buffer[] = [];
+  private readonly namesOk: boolean[] = [];
+  readonly shape: LineShape = { nameStart: -1, nameEnd: -1, text: 0, zap: false, ts: 0, idStart: -1, idEnd: -1, nameId: -1 };
+  /** The end (newline) of the line classify() looked at last. */
+  lineEnd = 0;
+  private out = new Int32Array(1 << 16);
+  private n = 0;
+  private readonly groupNames: number[] = [];
+
+  constructor(
+    triggers: readonly string[],
+    private readonly options: PlanOptions,
+  ) {
+    this.scanner = new LiteralScanner(triggers);
+  }
+
+  /** Prepare the region buf[start, end] of whole lines (end: the last one's newline). */
+  begin(buf: Buffer, start: number, end: number): void {
+    this.scanner.scan(buf, start, end, this.hits);
+    this.hit = 0;
+  }
+
+  /** The index of the prefix name b[s, e) among those seen (added when new). */
+  private nameId(b: Uint8Array, s: number, e: number): number {
+    const names = this.names;
+    for (let k = 0; k < names.length; k++) if (sameBytes(names[k]!, 0, names[k]!.length, b, s, e)) return k;
+    if (names.length >= 64) {
+      // a log with many prefixes: keep the newest
+      names.length = 0;
+      this.namesOk.length = 0;
+    }
+    const name = Buffer.from(b.subarray(s, e));
+    names.push(name);
+    this.namesOk.push(!NOT_A_SERVICE.has(name.toString('latin1').toLowerCase()));
+    return names.length - 1;
+  }
+
+  /**
+   * Whether the line starting at s could be quiet: a capnslog or zap JSON line at info level or
+   * below, holding no backslash and no trigger literal, with a sane stamp and, for zap, one
+   * level, one ts, one string msg and at most one local-member-id (what JSON.parse would keep).
+   * Sets lineEnd (the line's newline; the region must end with one) and, when true, `shape`.
+   * Lines must be offered in order within the region given to `begin`.
+   */
+  classify(b: Buffer, s: number): boolean {
+    const ok = this.shapeOf(b, s);
+    const e = this.lineEnd;
+    if (!ok) return false;
+    const hits = this.hits;
+    while (this.hit < hits.length && hits[this.hit]! < s) this.hit++;
+    if (this.hit < hits.length && hits[this.hit]! < e) return false;
+    return e - s >= 40 && e - s <= QUIET_MAX_LINE && b[e - 1] !== 0x0d;
+  }
+
+  /** The end of the line from q on; false (never quiet) whatever it holds. */
+  private skip(b: Uint8Array, q: number): false {
+    while (b[q] !== 0x0a) q++;
+    this.lineEnd = q;
+    return false;
+  }
+
+  private shapeOf(b: Buffer, s: number): boolean {
+    // a compose prefix (`etcd1_1  | `), or none
+    const shape = this.shape;
+    let p = s;
+    shape.nameStart = -1;
+    shape.nameEnd = -1;
+    shape.nameId = -1;
+    const c0 = b[s]!;
+    if (c0 !== 0x7b && !digit(c0)) {
+      if (!((c0 >= 0x61 && c0 <= 0x7a) || (c0 >= 0x41 && c0 <= 0x5a))) return this.skip(b, s);
+      let j = s;
+      while (j - s < 128) {
+        const c = b[j]!;
+        if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || digit(c) || c === 0x5f || c === 0x2e || c === 0x2d) j++;
+        else break;
+      }
+      if (b[j] !== 0x20) return this.skip(b, j);
+      const nameEnd = j;
+      while (b[j] === 0x20) j++;
+      if (b[j] !== 0x7c) return this.skip(b, j);
+      j++;
+      if (b[j] === 0x20) j++;
+      p = j;
+      const id = this.nameId(b, s, nameEnd);
+      if (!this.namesOk[id]) return this.skip(b, p);
+      shape.nameStart = s;
+      shape.nameEnd = nameEnd;
+      shape.nameId = id;
+    }
+    shape.text = p;
+    shape.idStart = -1;
+    shape.idEnd = -1;
+
+    // Every position checked below up to the stamp's end is a digit, a separator or a letter, so
+    // a line that ends early fails at its newline before anything past it is read.
+    const c = b[p]!;
+    if (c === 0x7b) {
+      // {"level":"info","ts":"2026-11-22T04:06:51.476Z",...,"msg":"...",...}
+      for (let k = 0; k < ZAP_HEAD.length; k++) if (b[p + k] !== ZAP_HEAD[k]) return this.skip(b, p);
+      let q = p + ZAP_HEAD.length;
+      if (b[q] === 0x69 && b[q + 1] === 0x6e && b[q + 2] === 0x66 && b[q + 3] === 0x6f) q += 4; // info
+      else if (b[q] === 0x64 && b[q + 1] === 0x65 && b[q + 2] === 0x62 && b[q + 3] === 0x75 && b[q + 4] === 0x67) q += 5; // debug
+      else return this.skip(b, p);
+      for (let k = 0; k < ZAP_TS.length; k++) if (b[q + k] !== ZAP_TS[k]) return this.skip(b, q);
+      const ts = q + ZAP_TS.length;
+      if (!validStamp(b, ts, 0x54) || !digit(b[ts + 20]!) || !digit(b[ts + 21]!) || !digit(b[ts + 22]!) || b[ts + 23] !== 0x5a || b[ts + 24] !== 0x22) return this.skip(b, ts);
+      // the rest, string by string: with no backslash every quote opens or closes one
+      let levels = 0;
+      let stamps = 0;
+      let msgs = 0;
+      let ids = 0;
+      let good = true;
+      q = ts + 25;
+      for (;;) {
+        const x = b[q]!;
+        if (x === 0x0a) break;
+        if (x !== 0x22) {
+          if (x === 0x5c) good = false;
+          q++;
+          continue;
+        }
+        const start = q + 1;
+        let j = start;
+        let y = b[j]!;
+        while (y !== 0x22 && y !== 0x0a) {
+          if (y === 0x5c) good = false;
+          y = b[++j]!;
+        }
+        if (y === 0x0a) {
+          // an unclosed string
+          good = false;
+          q = j;
+          break;
+        }
+        const len = j - start;
+        if (len === 5 && tokenIs(b, start, K_LEVEL)) levels++;
+        else if (len === 2 && b[start] === 0x74 && b[start + 1] === 0x73) stamps++;
+        else if (len === 3 && tokenIs(b, start, K_MSG)) {
+          msgs++;
+          if (b[j + 1] !== 0x3a || b[j + 2] !== 0x22) good = false; // "msg":" : a string
+        } else if (len === 15 && tokenIs(b, start, K_LOCAL)) {
+          ids++;
+          if (b[j + 1] === 0x3a && b[j + 2] === 0x22) {
+            shape.idStart = j + 3;
+            let v = j + 3;
+            while (b[v] !== 0x22 && b[v] !== 0x0a) v++;
+            shape.idEnd = v;
+          } else {
+            good = false;
+          }
+        }
+        q = j + 1;
+      }
+      this.lineEnd = q;
+      if (!good || levels !== 0 || stamps !== 0 || msgs !== 1 || ids > 1 || b[q - 1] !== 0x7d) return false;
+      shape.zap = true;
+      shape.ts = ts;
+      return true;
+    }
+    if (digit(c)) {
+      // 2026-11-22 03:59:42.989189 I | etcdserver: ...
+      if (!this.options.capnslogUtc || !validStamp(b, p, 0x20)) return this.skip(b, p);
+      for (let k = 20; k < 26; k++) if (!digit(b[p + k]!)) return this.skip(b, p);
+      const level = b[p + 27];
+      if (b[p + 26] !== 0x20 || b[p + 28] !== 0x20 || b[p + 29] !== 0x7c || b[p + 30] !== 0x20) return this.skip(b, p);
+      if (level !== 0x49 && level !== 0x4e && level !== 0x44 && level !== 0x54) return this.skip(b, p); // I N D T
+      let q = p + 31;
+      let x = b[q]!;
+      let good = true;
+      while (x !== 0x0a) {
+        if (x === 0x5c) good = false;
+        x = b[++q]!;
+      }
+      this.lineEnd = q;
+      if (!good) return false;
+      shape.zap = false;
+      shape.ts = p;
+      return true;
+    }
+    return this.skip(b, p);
+  }
+
+  private push(v: number): void {
+    if (this.n === this.out.length) {
+      const bigger = new Int32Array(this.out.length * 2);
+      bigger.set(this.out);
+      this.out = bigger;
+    }
+    this.out[this.n++] = v;
+  }
+
+  /**
+   * The plan of the region buf[from, to] of whole lines (to: the last line's newline). The
+   * array is reused by the next call; `copy` returns one of its own (to hand to another thread).
+   */
+  plan(b: Buffer, from: number, to: number, copy = false): Int32Array {
+    this.begin(b, from, to);
+    this.n = 0;
+    const shape = this.shape;
+    const groupNames = this.groupNames;
+    let batch = -1; // index of the open batch's record
+    let s = from;
+    while (s <= to) {
+      const quiet = this.classify(b, s);
+      const e = this.lineEnd;
+      if (!quiet) {
+        batch = -1;
+        this.push(PLAN_PARSE);
+        this.push(s);
+        this.push(e);
+        s = e + 1;
+        continue;
+      }
+      let g = -1;
+      if (batch >= 0) {
+        const groups = this.out[batch + 4]!;
+        for (let k = 0; k < groups; k++) {
+          if (groupNames[k] === shape.nameId) {
+            g = batch + BATCH_HEAD + k * GROUP_INTS;
+            break;
+          }
+        }
+        if (g >= 0 && shape.idStart >= 0) {
+          // a second local member ID in one group: the main thread checks one per group
+          const is = this.out[g + 10]!;
+          if (is >= 0 && !sameBytes(b, is, this.out[g + 11]!, b, shape.idStart, shape.idEnd)) batch = -1;
+        }
+        if (batch >= 0 && g < 0 && groups >= MAX_GROUPS) batch = -1;
+      }
+      if (batch < 0) {
+        batch = this.n;
+        this.push(PLAN_BATCH);
+        this.push(s);
+        this.push(e);
+        this.push(0);
+        this.push(0);
+        g = -1;
+      }
+      if (g < 0) {
+        g = this.n;
+        for (let k = 0; k < GROUP_INTS; k++) this.push(-1);
+        const out = this.out;
+        out[g] = shape.nameStart;
+        out[g + 1] = shape.nameEnd;
+        out[g + 2] = 0;
+        out[g + 5] = 0;
+        groupNames[out[batch + 4]!] = shape.nameId;
+        out[batch + 4]!++;
+      }
+      const out = this.out;
+      const at = shape.zap ? g + 5 : g + 2;
+      const len = shape.zap ? ZAP_TS_LEN : CAPNSLOG_TS_LEN;
+      if (out[at] === 0) {
+        out[at + 1] = shape.ts;
+        out[at + 2] = shape.ts;
+      } else {
+        if (less(b, shape.ts, out[at + 1]!, len)) out[at + 1] = shape.ts;
+        if (!less(b, shape.ts, out[at + 2]!, len)) out[at + 2] = shape.ts;
+      }
+      out[at]!++;
+      out[g + 8] = shape.text;
+      out[g + 9] = e;
+      if (shape.idStart >= 0 && out[g + 10]! < 0) {
+        out[g + 10] = shape.idStart;
+        out[g + 11] = shape.idEnd;
+      }
+      out[batch + 2] = e;
+      out[batch + 3]!++;
+      s = e + 1;
+    }
+    return copy ? this.out.slice(0, this.n) : this.out.subarray(0, this.n);
+  }
+}
