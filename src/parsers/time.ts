@@ -164,11 +164,87 @@ function slowLocalToInstant(
   return formatInstant(wall - offset * 60000, us);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000'];
+
+/** Whether a zone is UTC itself, where a wall-clock stamp is already the instant. */
+export function isUtc(tz: TimeZoneSpec): boolean {
+  return tz.kind === 'offset' && tz.minutes === 0;
+}
+
+const d1 = (t: string, i: number): number => {
+  const c = t.charCodeAt(i) - 0x30;
+  return c >= 0 && c <= 9 ? c : NaN;
+};
+
+/**
+ * Whether t[at, at+19) is `YYYY-MM-DD?HH:MM:SS` (? is `sep`) naming a second UTC has as written:
+ * digits where digits go, a year 1970-9999, a real day of its month, no leap second. Read in UTC,
+ * such a stamp is already its canonical form; every other stamp goes through Date.
+ */
+export function isPlainUtcSecond(t: string, at: number, sep: number): boolean {
+  if (t.charCodeAt(at + 4) !== 0x2d || t.charCodeAt(at + 7) !== 0x2d || t.charCodeAt(at + 10) !== sep || t.charCodeAt(at + 13) !== 0x3a || t.charCodeAt(at + 16) !== 0x3a) return false;
+  const year = d1(t, at) * 1000 + d1(t, at + 1) * 100 + d1(t, at + 2) * 10 + d1(t, at + 3);
+  const month = d1(t, at + 5) * 10 + d1(t, at + 6);
+  const day = d1(t, at + 8) * 10 + d1(t, at + 9);
+  const hour = d1(t, at + 11) * 10 + d1(t, at + 12);
+  const minute = d1(t, at + 14) * 10 + d1(t, at + 15);
+  const second = d1(t, at + 17) * 10 + d1(t, at + 18);
+  // NaN (a non-digit) fails every comparison below
+  if (!(year >= 1970 && month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59)) return false;
+  if (day <= 28) return true;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
+}
+
+/**
+ * The canonical instant of a stamp at `at` that isPlainUtcSecond accepted, with fraction digits
+ * t[fs, fe) (none when fs === fe; at most 6 are kept, as splitFraction does).
+ */
+export function plainUtcInstant(t: string, at: number, fs: number, fe: number): string {
+  const n = fe - fs;
+  if (t.charCodeAt(at + 10) === 0x54 && fs === at + 20 && t.charCodeAt(at + 19) === 0x2e) {
+    // already `YYYY-MM-DDTHH:MM:SS.f...`
+    return n >= 6 ? t.slice(at, at + 26) + 'Z' : t.slice(at, fe) + ZEROS[6 - n]! + 'Z';
+  }
+  const frac = n >= 6 ? t.slice(fs, fs + 6) : n === 0 ? '000000' : t.slice(fs, fe) + ZEROS[6 - n]!;
+  return t.slice(at, at + 10) + 'T' + t.slice(at + 11, at + 19) + '.' + frac + 'Z';
+}
+
+/** isoToInstant without Date, for stamps that are plain UTC (zone Z, or none read in UTC); else null. */
+function plainIsoInstant(text: string, tz: TimeZoneSpec): string | null {
+  const len = text.length;
+  if (len < 19) return null;
+  const sep = text.charCodeAt(10);
+  if ((sep !== 0x54 && sep !== 0x20) || !isPlainUtcSecond(text, 0, sep)) return null;
+  let p = 19;
+  let fs = 19;
+  const c = text.charCodeAt(19);
+  if (c === 0x2e || c === 0x2c) {
+    fs = p = 20;
+    while (p < len && p < 30) {
+      const d = text.charCodeAt(p);
+      if (d < 0x30 || d > 0x39) break;
+      p++;
+    }
+    if (p === fs || p - fs > 9) return null;
+  }
+  const fe = p;
+  if (p === len) {
+    if (!isUtc(tz)) return null;
+  } else if (p !== len - 1 || text.charCodeAt(p) !== 0x5a) {
+    return null;
+  }
+  return plainUtcInstant(text, 0, fs, fe);
+}
+
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** An ISO-8601 stamp (zap, docker, CRI, kubectl). A stamp with no zone is read in `tz`. */
 export function isoToInstant(text: string, tz: TimeZoneSpec = UTC): string | null {
+  const plain = plainIsoInstant(text, tz);
+  if (plain !== null) return plain;
   const m = ISO_RE.exec(text);
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac, zone] = m;
