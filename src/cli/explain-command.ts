@@ -2,12 +2,12 @@
 import { matchEvent } from '../engine/index.js';
 import { parseLogLine } from '../parsers/line-parser.js';
 import { buildExplanation, renderExplanation } from '../report/explain.js';
-import { compileRules } from '../rules/compile.js';
-import { loadRules } from '../rules/load.js';
 import { UsageError } from '../sources/errors.js';
 import { EXIT_OK } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { writeOut } from './io.js';
+import { compileRules } from '../rules/compile.js';
+import { loadRules } from '../rules/load.js';
 
 export async function runExplain(words: string[], opts: { format: string; rules: string[] }, io: CliIO): Promise<number> {
   const line = words.join(' ').replace(/\r?\n$/, '');

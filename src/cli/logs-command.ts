@@ -1,24 +1,30 @@
 // `etcddoctor logs [inputs...]`: read logs and etcdctl outputs, then report.
 import { appendFile, chmod, writeFile } from 'node:fs/promises';
 import type { DeploymentChoice } from '../remedy/detect-deployment.js';
-import { renderPlanSummary } from '../report/plan-text.js';
-import { renderScript } from '../report/script.js';
 import type { ContainerInfo } from '../model/container.js';
+import type { Report } from '../model/report.js';
 import { diagnoseSources } from '../pipeline/diagnose.js';
-import { openDockerSources } from '../sources/docker/index.js';
-import { runFollow } from './follow.js';
-import { compileRules } from '../rules/compile.js';
-import { loadRules } from '../rules/load.js';
 import { parseTimeZone } from '../parsers/time.js';
 import { UsageError } from '../sources/errors.js';
 import { expandInputs, parseNodeFlags, type InputSpec } from '../sources/file-source.js';
-import { FAIL_ON_LEVELS, orderReport, type FailOn } from '../report/common.js';
-import { renderReport, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { EXIT_ERROR, exitCodeFor } from './exit-codes.js';
+import { diagnosesAtOrAbove, orderReport, type FailOn } from '../report/common.js';
+import type { ReportFormat } from '../report/index.js';
+import { FAIL_ON_CHOICES, REPORT_FORMAT_CHOICES } from './choices.js';
+import { EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS } from './exit-codes.js';
 import { startProgress } from './progress.js';
+import { renderReportLazily } from './render.js';
+import { compileRules } from '../rules/compile.js';
+import { loadRules } from '../rules/load.js';
 import type { CliIO } from './io.js';
 import { writeOut } from './io.js';
+
+// Docker (dockerode and its ssh2 tree), --follow, --script and every renderer but the one of
+// --format are imported only when the run asks for them: most runs read files into one format.
+
+/** The exit code of a finished run: 1 when a diagnosis reaches --fail-on, else 0. */
+export function exitCodeFor(report: Report, failOn: FailOn): number {
+  return diagnosesAtOrAbove(report, failOn).length > 0 ? EXIT_PROBLEMS : EXIT_OK;
+}
 
 export interface LogsOptions {
   node: string[];
@@ -43,12 +49,12 @@ export interface LogsOptions {
 }
 
 export async function runLogs(inputs: string[], opts: LogsOptions, io: CliIO): Promise<number> {
-  if (!(REPORT_FORMATS as readonly string[]).includes(opts.format)) {
-    throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')} (got "${opts.format}")`);
+  if (!(REPORT_FORMAT_CHOICES as readonly string[]).includes(opts.format)) {
+    throw new UsageError(`--format must be one of ${REPORT_FORMAT_CHOICES.join(', ')} (got "${opts.format}")`);
   }
   const format = opts.format as ReportFormat;
   const failOn = (opts.failOn ?? 'error') as FailOn;
-  if (!FAIL_ON_LEVELS.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON_LEVELS.join(', ')} (got "${opts.failOn}")`);
+  if (!(FAIL_ON_CHOICES as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON_CHOICES.join(', ')} (got "${opts.failOn}")`);
   const tz = opts.tz === undefined ? undefined : parseTimeZone(opts.tz);
   if (tz === null) throw new UsageError(`--tz "${opts.tz}": expected UTC, an offset like +08:00, or a zone like Asia/Shanghai`);
   let yearHint: number | undefined;
@@ -71,12 +77,14 @@ export async function runLogs(inputs: string[], opts: LogsOptions, io: CliIO): P
 
   const rules = compileRules((await loadRules(opts.rules)).map((r) => r.rule));
   if (opts.follow) {
+    const { runFollow } = await import('./follow.js');
     const docker = { host: opts.dockerHost, containers: opts.docker ?? [], compose: opts.compose, since: opts.since, until: opts.until, tail: opts.tail, execEtcdctl: opts.exec !== false };
     return runFollow(inputs, { docker, rules, format: opts.format === 'json' ? 'json' : 'text', tz, yearHint, output: opts.output }, io);
   }
   const expanded = await expandInputs(specs, () => io.stdin, nodeFlags.byPath);
   const containers: ContainerInfo[] = [];
   if (useDocker) {
+    const { openDockerSources } = await import('../sources/docker/index.js');
     const docker = await openDockerSources(
       {
         host: opts.dockerHost,
@@ -107,16 +115,17 @@ export async function runLogs(inputs: string[], opts: LogsOptions, io: CliIO): P
 
   // Colour only for a terminal, and never when NO_COLOR is set to anything (no-color.org).
   const color = !opts.output && io.stdoutIsTTY && io.env.NO_COLOR === undefined;
-  const text = renderReport(report, format, { color, verbose: opts.verbose ?? false });
+  const text = await renderReportLazily(report, format, { color, verbose: opts.verbose ?? false });
   if (opts.output) await writeFile(opts.output, text);
   else await writeOut(io.stdout, text);
   if (opts.github) {
     const summary = io.env.GITHUB_STEP_SUMMARY;
-    if (summary) await appendFile(summary, renderMarkdown(report) + '\n');
+    if (summary) await appendFile(summary, (await import('../report/markdown.js')).renderMarkdown(report) + '\n');
     else await writeOut(io.stderr, 'etcddoctor: --github: GITHUB_STEP_SUMMARY is not set; no step summary written\n');
   }
 
   if (opts.script) {
+    const [{ renderScript }, { renderPlanSummary }] = await Promise.all([import('../report/script.js'), import('../report/plan-text.js')]);
     await writeFile(opts.script, renderScript(report), { mode: 0o755 });
     await chmod(opts.script, 0o755);
     await writeOut(io.stderr, renderPlanSummary(report, opts.script));

@@ -1,16 +1,16 @@
 // The commander program factory: a fresh program per run, so tests never share state.
 import { Command, CommanderError, Option } from 'commander';
 import { toolVersion } from '../version.js';
-import { FAIL_ON_LEVELS } from '../report/common.js';
-import { REPORT_FORMATS } from '../report/index.js';
-import { renderReportJsonSchema } from '../report/json-schema.js';
+import { DEPLOYMENT_CHOICES } from '../remedy/detect-deployment.js';
+import { FAIL_ON_CHOICES, REPORT_FORMAT_CHOICES } from './choices.js';
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK } from './exit-codes.js';
 import { writeOut } from './io.js';
 import type { CliIO } from './io.js';
-import { runExplain } from './explain-command.js';
-import { runRulesCheck, runRulesList, runRulesShow } from './rules-command.js';
-import { runLogs, type LogsOptions } from './logs-command.js';
-import { DEPLOYMENT_CHOICES } from '../remedy/detect-deployment.js';
+import type { LogsOptions } from './logs-command.js';
+
+// Each command's module is imported when that command runs: `--version` and `--help` then load
+// commander alone, and `logs` does not pay for the rules commands (cli-table3, example runners)
+// or the JSON Schema generator.
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -34,10 +34,10 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
     .option('--node <NAME=PATH>', 'the node a file belongs to (repeatable)', collect, [])
     .option('--tz <zone>', 'time zone of capnslog stamps, which carry none (default UTC)')
     .option('--year <year>', 'year of journald/syslog stamps, which carry none (default: this year)')
-    .addOption(new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMAT_CHOICES]).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a diagnosis is at or above this severity').choices([...FAIL_ON_LEVELS]).default('error'),
+      new Option('--fail-on <severity>', 'exit 1 when a diagnosis is at or above this severity').choices([...FAIL_ON_CHOICES]).default('error'),
     )
     .option('--github', 'also append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions)')
     .option('--rules <dir>', 'add the rule files in this folder to the built-in catalog (repeatable)', collect, [])
@@ -70,6 +70,7 @@ Colour only when stdout is a terminal and NO_COLOR is not set.
 ${EXIT_CODES_HELP}`,
     )
     .action(async (inputs: string[], opts: LogsOptions) => {
+      const { runLogs } = await import('./logs-command.js');
       setExit(await runLogs(inputs, opts, io));
     });
 
@@ -77,6 +78,7 @@ ${EXIT_CODES_HELP}`,
     .command('schema')
     .description('print the JSON Schema of the report that logs --format json writes')
     .action(async () => {
+      const { renderReportJsonSchema } = await import('../report/json-schema.js');
       await writeOut(io.stdout, renderReportJsonSchema());
       setExit(EXIT_OK);
     });
@@ -90,6 +92,7 @@ ${EXIT_CODES_HELP}`,
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--rules <dir>', 'add the rule files in this folder (repeatable)', collect, [])
     .action(async (line: string[], opts: { format: string; rules: string[] }) => {
+      const { runExplain } = await import('./explain-command.js');
       setExit(await runExplain(line, opts, io));
     });
 
@@ -100,6 +103,7 @@ ${EXIT_CODES_HELP}`,
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--rules <dir>', 'add the rule files in this folder (repeatable)', collect, [])
     .action(async (opts: { format: string; rules: string[] }) => {
+      const { runRulesList } = await import('./rules-command.js');
       setExit(await runRulesList(opts, io));
     });
   rulesCmd
@@ -109,6 +113,7 @@ ${EXIT_CODES_HELP}`,
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--rules <dir>', 'add the rule files in this folder (repeatable)', collect, [])
     .action(async (id: string, opts: { format: string; rules: string[] }) => {
+      const { runRulesShow } = await import('./rules-command.js');
       setExit(await runRulesShow(id, opts, io));
     });
   rulesCmd
@@ -116,6 +121,7 @@ ${EXIT_CODES_HELP}`,
     .description('validate a folder of custom rules and run their examples (exit 0 ok, 1 an example fails, 2 a file is invalid)')
     .argument('<dir>', 'the folder of rule files')
     .action(async (dir: string) => {
+      const { runRulesCheck } = await import('./rules-command.js');
       setExit(await runRulesCheck(dir, io));
     });
 

@@ -1,14 +1,13 @@
 // `etcddoctor rules list|show|check`: the catalog as a table, one rule in full, and a check of a
 // folder of custom rules (schema, regexes, ids, and their own examples).
-import Table from 'cli-table3';
-import { formatExampleFailure, runRuleExamples } from '../engine/examples.js';
-import { projectExampleParsers } from '../pipeline/example-parsers.js';
-import { compileRule } from '../rules/compile.js';
-import { type LoadedRule, loadRules, readRules, ruleSources } from '../rules/load.js';
+// cli-table3 (list as a table) and the example runners (check) are imported by the commands that
+// use them.
+import type { LoadedRule } from '../rules/load.js';
 import { UsageError } from '../sources/errors.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { writeOut } from './io.js';
+import { loadRules } from '../rules/load.js';
 
 function requiresText(r: LoadedRule['rule']): string {
   const req = r.requires;
@@ -35,6 +34,7 @@ export async function runRulesList(opts: { format: string; rules: string[] }, io
     await writeOut(io.stdout, JSON.stringify(rows, null, 2) + '\n');
     return EXIT_OK;
   }
+  const { default: Table } = await import('cli-table3');
   const table = new Table({ head: ['RULE', 'SEVERITY', 'DIAGNOSIS', 'INPUT', 'TITLE'], style: { head: [], border: [] }, wordWrap: true, colWidths: [36, 10, 22, 16, 60] });
   for (const { rule } of rules) table.push([rule.id, rule.severity, rule.diagnosis ?? '-', requiresText(rule), rule.title]);
   await writeOut(io.stdout, `${table.toString()}\n${rules.length} rules.\n`);
@@ -70,6 +70,12 @@ export async function runRulesShow(id: string, opts: { format: string; rules: st
 
 /** Validate a folder of rules against the schema and the catalog, then run their examples. */
 export async function runRulesCheck(dir: string, io: CliIO): Promise<number> {
+  const [{ readRules, ruleSources }, { compileRule }, { formatExampleFailure, runRuleExamples }, { projectExampleParsers }] = await Promise.all([
+    import('../rules/load.js'),
+    import('../rules/compile.js'),
+    import('../engine/examples.js'),
+    import('../pipeline/example-parsers.js'),
+  ]);
   const { rules, errors } = await readRules(ruleSources([dir], true));
   const mine = rules.filter((r) => !r.builtin);
   for (const e of errors) await writeOut(io.stderr, `${e.message}\n`);
