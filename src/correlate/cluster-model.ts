@@ -124,6 +124,9 @@ export class ClusterModelBuilder {
   private readonly tail: TimelineEntry[] = [];
   private dropped = 0;
   private readonly firstErrorSeen = new Set<string>();
+  /** The node of the last event: consecutive lines mostly come from one node. */
+  private lastName: string | null = null;
+  private lastNode: (NodeFacts & { reach: Map<string, Reachability> }) | null = null;
 
   private node(name: string) {
     let n = this.nodes.get(name);
@@ -196,12 +199,44 @@ export class ClusterModelBuilder {
   }
 
   observe(e: LogEvent): void {
-    const n = this.node(e.node);
-    const f = e.fields;
+    const n = e.node === this.lastName && this.lastNode !== null ? this.lastNode : this.node(e.node);
+    this.lastName = e.node;
+    this.lastNode = n;
     if (e.ts !== null && (n.lastTs === null || e.ts >= n.lastTs)) n.lastTs = e.ts;
     n.lastLine = e.text.length > 300 ? e.text.slice(0, 300) : e.text;
 
-    const local = str(f['local-member-id']);
+    // One pass over the fields instead of a lookup per name read below (most are absent).
+    const f = e.fields;
+    let fLocal: unknown, fCluster: unknown, fIcs: unknown, fIc: unknown, fDataDir: unknown;
+    let fInit: unknown, fPeerUrls: unknown, fClientUrls: unknown, fAdded: unknown, fRecovered: unknown, fAddedUrls: unknown;
+    let fRecoveredUrls: unknown, fRemoved: unknown, fTerm: unknown, fRaftLocal: unknown, fLeader: unknown, fLostLeader: unknown;
+    let fRemotePeer: unknown, fPeer: unknown, fError: unknown;
+    for (const key in f) {
+      switch (key) {
+        case 'local-member-id': fLocal = f[key]; break;
+        case 'cluster-id': fCluster = f[key]; break;
+        case 'initial-cluster-state': fIcs = f[key]; break;
+        case 'initial-cluster': fIc = f[key]; break;
+        case 'data-dir': fDataDir = f[key]; break;
+        case 'member-initialized': fInit = f[key]; break;
+        case 'initial-advertise-peer-urls': fPeerUrls = f[key]; break;
+        case 'advertise-client-urls': fClientUrls = f[key]; break;
+        case 'added-peer-id': fAdded = f[key]; break;
+        case 'recovered-remote-peer-id': fRecovered = f[key]; break;
+        case 'added-peer-peer-urls': fAddedUrls = f[key]; break;
+        case 'recovered-remote-peer-urls': fRecoveredUrls = f[key]; break;
+        case 'removed-remote-peer-id': fRemoved = f[key]; break;
+        case 'term': fTerm = f[key]; break;
+        case 'raft-local-id': fRaftLocal = f[key]; break;
+        case 'leader-id': fLeader = f[key]; break;
+        case 'lost-leader-id': fLostLeader = f[key]; break;
+        case 'remote-peer-id': fRemotePeer = f[key]; break;
+        case 'peer-id': fPeer = f[key]; break;
+        case 'error': fError = f[key]; break;
+      }
+    }
+
+    const local = str(fLocal);
     if (local && HEX_ID.test(local)) {
       moveToEnd(n.memberIds, local);
       pushDistinct(this.member(local).mentionedBy, e.node);
@@ -210,12 +245,12 @@ export class ClusterModelBuilder {
 
     // Identity and configuration from startup lines.
     if (msg.startsWith('starting member') || msg === 'starting local member' || msg.startsWith('restarting member') || msg === 'restarting local member') {
-      const cid = str(f['cluster-id']);
+      const cid = str(fCluster);
       if (cid) moveToEnd(n.clusterIds, cid);
       this.mark(e, 'start', local ? `member ${local} starts${cid ? ` in cluster ${cid}` : ''}` : 'member starts');
     }
     if (msg.startsWith('published') || msg === 'published local member to cluster through raft') {
-      const cid = str(f['cluster-id']);
+      const cid = str(fCluster);
       if (cid) moveToEnd(n.clusterIds, cid);
     }
     const name = memberNameOf(e);
@@ -224,57 +259,60 @@ export class ClusterModelBuilder {
       // A published member's attributes name the member behind its own ID.
       if (local && msg.startsWith('published')) this.member(local).name = name;
     }
-    const ics = str(f['initial-cluster-state']);
+    const ics = str(fIcs);
     if (ics) n.initialClusterState = ics;
-    const ic = str(f['initial-cluster']);
+    const ic = str(fIc);
     if (ic) n.initialCluster = ic;
-    const dd = str(f['data-dir']);
+    const dd = str(fDataDir);
     if (dd) n.dataDir = dd;
-    if (typeof f['member-initialized'] === 'boolean') n.memberInitialized = f['member-initialized'];
-    for (const u of list(f['initial-advertise-peer-urls'])) pushDistinct(n.peerURLs, u);
-    for (const u of list(f['advertise-client-urls'])) pushDistinct(n.clientURLs, u);
+    if (typeof fInit === 'boolean') n.memberInitialized = fInit;
+    if (fPeerUrls !== undefined) for (const u of list(fPeerUrls)) pushDistinct(n.peerURLs, u);
+    if (fClientUrls !== undefined) for (const u of list(fClientUrls)) pushDistinct(n.clientURLs, u);
 
     // Membership as every member applies it.
-    const added = str(f['added-peer-id']) ?? str(f['recovered-remote-peer-id']);
+    const added = str(fAdded) ?? str(fRecovered);
     if (added && HEX_ID.test(added)) {
       const m = this.member(added);
-      for (const u of list(f['added-peer-peer-urls'] ?? f['recovered-remote-peer-urls'])) pushDistinct(m.peerURLs, u);
+      for (const u of list(fAddedUrls ?? fRecoveredUrls)) pushDistinct(m.peerURLs, u);
       pushDistinct(m.mentionedBy, e.node);
-      const cid = str(f['cluster-id']);
+      const cid = str(fCluster);
       if (cid) pushDistinct(m.clusterIds, cid);
-      if (str(f['added-peer-id'])) this.mark(e, 'membership', `member ${added} added`);
+      if (str(fAdded)) this.mark(e, 'membership', `member ${added} added`);
     }
-    const removed = str(f['removed-remote-peer-id']);
+    const removed = str(fRemoved);
     if (removed && HEX_ID.test(removed) && (msg.startsWith('removed member') || msg === 'removed member')) {
       this.member(removed).removed = true;
       this.mark(e, 'membership', `member ${removed} removed`);
     }
 
     // Raft: terms, leaders, elections.
-    const term = Number(f.term);
+    const term = Number(fTerm);
     if (Number.isFinite(term) && term > n.maxTerm && e.component === 'raft') n.maxTerm = term;
-    const raftLocal = str(f['raft-local-id']);
+    const raftLocal = str(fRaftLocal);
     if (raftLocal && HEX_ID.test(raftLocal) && n.memberIds.length === 0) moveToEnd(n.memberIds, raftLocal);
     if (msg.includes(' is starting a new election at term ')) n.elections++;
-    const leader = str(f['leader-id']);
-    if (leader && (msg.includes(' elected leader ') || msg.includes(' changed leader from '))) {
-      if (n.leader !== leader) n.leaderChanges++;
-      n.leader = leader;
-      n.leaderTerm = Number.isFinite(term) ? term : null;
-      n.lastLeaderEventTs = e.ts;
-      n.lostLeaderAt = null;
-      this.mark(e, 'leader', `leader ${leader} at term ${f.term ?? '?'}`);
-    } else if (msg.includes(' lost leader ')) {
-      n.leader = null;
-      n.lostLeaderAt = e.ts;
-      n.lastLeaderEventTs = e.ts;
-      this.mark(e, 'leader-lost', `lost leader ${str(f['lost-leader-id']) ?? '?'} at term ${f.term ?? '?'}`);
-    } else if (msg.includes(' became leader at term ')) {
-      n.leader = raftLocal ?? local;
-      n.leaderTerm = Number.isFinite(term) ? term : null;
-      n.lastLeaderEventTs = e.ts;
-      n.lostLeaderAt = null;
-      this.mark(e, 'leader', `became leader at term ${f.term ?? '?'}`);
+    // each of the three leader messages below holds ' leader '
+    if (msg.includes(' leader ')) {
+      const leader = str(fLeader);
+      if (leader && (msg.includes(' elected leader ') || msg.includes(' changed leader from '))) {
+        if (n.leader !== leader) n.leaderChanges++;
+        n.leader = leader;
+        n.leaderTerm = Number.isFinite(term) ? term : null;
+        n.lastLeaderEventTs = e.ts;
+        n.lostLeaderAt = null;
+        this.mark(e, 'leader', `leader ${leader} at term ${fTerm ?? '?'}`);
+      } else if (msg.includes(' lost leader ')) {
+        n.leader = null;
+        n.lostLeaderAt = e.ts;
+        n.lastLeaderEventTs = e.ts;
+        this.mark(e, 'leader-lost', `lost leader ${str(fLostLeader) ?? '?'} at term ${fTerm ?? '?'}`);
+      } else if (msg.includes(' became leader at term ')) {
+        n.leader = raftLocal ?? local;
+        n.leaderTerm = Number.isFinite(term) ? term : null;
+        n.lastLeaderEventTs = e.ts;
+        n.lostLeaderAt = null;
+        this.mark(e, 'leader', `became leader at term ${fTerm ?? '?'}`);
+      }
     }
     if (msg.includes('stepped down to follower since quorum is not active')) {
       n.steppedDownForQuorum++;
@@ -284,7 +322,7 @@ export class ClusterModelBuilder {
     }
 
     // Reachability: which peers this node failed to reach, and whether they came back.
-    const peer = str(f['remote-peer-id']) ?? str(f['peer-id']);
+    const peer = str(fRemotePeer) ?? str(fPeer);
     if (peer && HEX_ID.test(peer)) {
       if (CONNECT_ERRORS.some((c) => msg.includes(c)) || msg.startsWith('peer became inactive') || /^peer [0-9a-f]+ became inactive/.test(msg)) {
         let r = n.reach.get(peer);
@@ -300,7 +338,7 @@ export class ClusterModelBuilder {
           r.recovered = false;
           r.streamUp = false;
         }
-        const err = str(f.error);
+        const err = str(fError);
         if (err && r.errors.length < 5 && !r.errors.includes(err)) r.errors.push(err.length > 200 ? err.slice(0, 200) : err);
       } else if (msg.startsWith('peer became active') || /^peer [0-9a-f]+ became active/.test(msg) || msg.includes('established a TCP streaming connection') || msg === 'established TCP streaming connection with remote peer') {
         const r = n.reach.get(peer);
@@ -312,10 +350,11 @@ export class ClusterModelBuilder {
     }
 
     // How a member stops itself.
-    if ((e.level === 'fatal' || e.level === 'panic' || e.level === 'critical') && n.fatal === null) {
-      n.fatal = { ts: e.ts, msg: msg.slice(0, 300), error: str(f.error)?.slice(0, 300) ?? null };
-      this.mark(e, 'fatal', `${e.level}: ${(str(f.error) ?? msg).slice(0, 160)}`);
-    } else if ((e.level === 'error' || e.level === 'warn') && !this.firstErrorSeen.has(e.node) && e.format !== 'fmt') {
+    const level = e.level;
+    if ((level === 'fatal' || level === 'panic' || level === 'critical') && n.fatal === null) {
+      n.fatal = { ts: e.ts, msg: msg.slice(0, 300), error: str(fError)?.slice(0, 300) ?? null };
+      this.mark(e, 'fatal', `${e.level}: ${(str(fError) ?? msg).slice(0, 160)}`);
+    } else if ((level === 'error' || level === 'warn') && !this.firstErrorSeen.has(e.node) && e.format !== 'fmt') {
       this.firstErrorSeen.add(e.node);
       this.mark(e, 'first-error', `first ${e.level}: ${msg.slice(0, 160)}`);
     }

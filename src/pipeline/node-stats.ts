@@ -26,6 +26,9 @@ interface NodeAcc {
   clientURLs: string[];
   /** Unparsed lines per source, so a source that was not a log at all can be left out. */
   unparsedBySource: Map<string, number>;
+  /** The format and source last added to `formats` and `sources`. */
+  lastFormat: LogFormat | null;
+  lastSource: string | null;
 }
 
 function pushDistinct(list: string[], value: string): void {
@@ -53,6 +56,9 @@ export const NODE_STATS_TRIGGERS: QuietTriggers = {
 
 export class NodeStats {
   private readonly nodes = new Map<string, NodeAcc>();
+  /** The node of the last event: consecutive lines mostly come from one node. */
+  private lastName: string | null = null;
+  private lastAcc: NodeAcc | null = null;
 
   has(node: string): boolean {
     return this.nodes.has(node);
@@ -93,6 +99,8 @@ export class NodeStats {
         peerURLs: [],
         clientURLs: [],
         unparsedBySource: new Map(),
+        lastFormat: null,
+        lastSource: null,
       };
       this.nodes.set(name, a);
     }
@@ -115,34 +123,62 @@ export class NodeStats {
       return;
     }
     const e = p;
-    const a = this.acc(e.node, e.nodeOrigin);
+    const a = e.node === this.lastName && this.lastAcc !== null ? this.lastAcc : this.acc(e.node, e.nodeOrigin);
+    this.lastName = e.node;
+    this.lastAcc = a;
     a.lines++;
     a.events++;
-    a.formats.add(e.format);
-    a.sources.add(e.ref.source);
+    // consecutive events of a node mostly share their format and source: add them only when new
+    if (e.format !== a.lastFormat) {
+      a.formats.add(e.format);
+      a.lastFormat = e.format;
+    }
+    if (e.ref.source !== a.lastSource) {
+      a.sources.add(e.ref.source);
+      a.lastSource = e.ref.source;
+    }
     if (e.ts !== null) {
       if (a.firstSeen === null || e.ts < a.firstSeen) a.firstSeen = e.ts;
       if (a.lastSeen === null || e.ts > a.lastSeen) a.lastSeen = e.ts;
     }
+    // One pass over the fields instead of a lookup per name read below (most are absent).
     const f = e.fields;
-    const id = memberIdOf(e);
-    if (id !== null && a.memberIds[a.memberIds.length - 1] !== id) {
-      const i = a.memberIds.indexOf(id);
-      if (i >= 0) a.memberIds.splice(i, 1);
-      pushDistinct(a.memberIds, id);
+    let fRaftId: unknown, fVersion: unknown, fCluster: unknown, fLocalCluster: unknown, fPeerUrls: unknown, fClientUrls: unknown;
+    let identity = false;
+    for (const key in f) {
+      switch (key) {
+        case 'local-member-id':
+        case 'name':
+        case 'local-member-attributes':
+          identity = true;
+          break;
+        case 'raft-local-id': fRaftId = f[key]; break;
+        case 'etcd-version': fVersion = f[key]; break;
+        case 'cluster-id': fCluster = f[key]; break;
+        case 'local-member-cluster-id': fLocalCluster = f[key]; break;
+        case 'initial-advertise-peer-urls': fPeerUrls = f[key]; break;
+        case 'advertise-client-urls': fClientUrls = f[key]; break;
+      }
     }
-    const raftId = f['raft-local-id'];
-    if (typeof raftId === 'string' && HEX_ID.test(raftId)) a.raftIds.set(raftId, (a.raftIds.get(raftId) ?? 0) + 1);
-    const name = memberNameOf(e);
-    if (name !== null) a.memberName = name;
-    const version = f['etcd-version'];
-    if (typeof version === 'string' && version !== '') a.version = version;
-    for (const key of ['cluster-id', 'local-member-cluster-id']) {
-      const c = f[key];
-      if (typeof c === 'string' && HEX_ID.test(c)) pushDistinct(a.clusterIds, c);
+    // memberIdOf reads local-member-id; memberNameOf reads name, local-member-attributes and `published {Name:` messages
+    if (identity) {
+      const id = memberIdOf(e);
+      if (id !== null && a.memberIds[a.memberIds.length - 1] !== id) {
+        const i = a.memberIds.indexOf(id);
+        if (i >= 0) a.memberIds.splice(i, 1);
+        pushDistinct(a.memberIds, id);
+      }
     }
-    for (const u of asStrings(f['initial-advertise-peer-urls'])) pushDistinct(a.peerURLs, u);
-    for (const u of asStrings(f['advertise-client-urls'])) pushDistinct(a.clientURLs, u);
+    if (typeof fRaftId === 'string' && HEX_ID.test(fRaftId)) a.raftIds.set(fRaftId, (a.raftIds.get(fRaftId) ?? 0) + 1);
+    if (identity || e.msg.startsWith('published {Name:')) {
+      const name = memberNameOf(e);
+      if (name !== null) a.memberName = name;
+    }
+    if (typeof fVersion === 'string' && fVersion !== '') a.version = fVersion;
+    if (typeof fCluster === 'string' && HEX_ID.test(fCluster)) pushDistinct(a.clusterIds, fCluster);
+    if (typeof fLocalCluster === 'string' && HEX_ID.test(fLocalCluster)) pushDistinct(a.clusterIds, fLocalCluster);
+    if (fPeerUrls !== undefined) for (const u of asStrings(fPeerUrls)) pushDistinct(a.peerURLs, u);
+    if (fClientUrls !== undefined) for (const u of asStrings(fClientUrls)) pushDistinct(a.clientURLs, u);
   }
 
   /** Exclude a source's unparsed lines (a file that turned out to be no log at all). */
@@ -153,7 +189,10 @@ export class NodeStats {
         a.unparsed -= n;
         a.lines -= n;
         a.unparsedBySource.delete(source);
-        if (a.unparsedBySource.size === 0 && a.events === 0) a.sources.delete(source);
+        if (a.unparsedBySource.size === 0 && a.events === 0) {
+          a.sources.delete(source);
+          if (a.lastSource === source) a.lastSource = null;
+        }
       }
     }
   }
