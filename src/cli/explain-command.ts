@@ -6,13 +6,12 @@ import { UsageError } from '../sources/errors.js';
 import { EXIT_OK } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { writeOut } from './io.js';
-import { compileRules } from '../rules/compile.js';
-import { loadRules } from '../rules/load.js';
+import { loadCompiledRules } from './rule-catalog.js';
 
 export async function runExplain(words: string[], opts: { format: string; rules: string[] }, io: CliIO): Promise<number> {
   const line = words.join(' ').replace(/\r?\n$/, '');
   if (line.trim() === '') throw new UsageError('explain needs a log line: etcddoctor explain "<line>"');
-  const rules = compileRules((await loadRules(opts.rules)).map((r) => r.rule));
+  const rules = await loadCompiledRules(opts.rules, io.env);
   const parsed = parseLogLine(line, { source: 'explain' });
   const matches =
     parsed.kind === 'event'

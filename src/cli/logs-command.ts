@@ -13,8 +13,7 @@ import { FAIL_ON_CHOICES, REPORT_FORMAT_CHOICES } from './choices.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS } from './exit-codes.js';
 import { startProgress } from './progress.js';
 import { renderReportLazily } from './render.js';
-import { compileRules } from '../rules/compile.js';
-import { loadRules } from '../rules/load.js';
+import { loadCompiledRules } from './rule-catalog.js';
 import type { CliIO } from './io.js';
 import { writeOut } from './io.js';
 
@@ -75,7 +74,7 @@ export async function runLogs(inputs: string[], opts: LogsOptions, io: CliIO): P
   }
   if (specs.filter((s) => s.input === '-').length > 1) throw new UsageError('stdin (-) can be named only once');
 
-  const rules = compileRules((await loadRules(opts.rules)).map((r) => r.rule));
+  const rules = await loadCompiledRules(opts.rules, io.env);
   if (opts.follow) {
     const { runFollow } = await import('./follow.js');
     const docker = { host: opts.dockerHost, containers: opts.docker ?? [], compose: opts.compose, since: opts.since, until: opts.until, tail: opts.tail, execEtcdctl: opts.exec !== false };

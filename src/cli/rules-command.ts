@@ -1,13 +1,13 @@
 // `etcddoctor rules list|show|check`: the catalog as a table, one rule in full, and a check of a
 // folder of custom rules (schema, regexes, ids, and their own examples).
 // cli-table3 (list as a table) and the example runners (check) are imported by the commands that
-// use them.
+// use them; list and show read the catalog through the CLI's cache.
 import type { LoadedRule } from '../rules/load.js';
 import { UsageError } from '../sources/errors.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { writeOut } from './io.js';
-import { loadRules } from '../rules/load.js';
+import { loadCatalog } from './rule-catalog.js';
 
 function requiresText(r: LoadedRule['rule']): string {
   const req = r.requires;
@@ -19,7 +19,7 @@ function requiresText(r: LoadedRule['rule']): string {
 }
 
 export async function runRulesList(opts: { format: string; rules: string[] }, io: CliIO): Promise<number> {
-  const rules = (await loadRules(opts.rules)).sort((a, b) => a.rule.id.localeCompare(b.rule.id));
+  const rules = (await loadCatalog(opts.rules, io.env)).sort((a, b) => a.rule.id.localeCompare(b.rule.id));
   if (opts.format === 'json') {
     const rows = rules.map(({ rule, file, builtin }) => ({
       id: rule.id,
@@ -42,7 +42,7 @@ export async function runRulesList(opts: { format: string; rules: string[] }, io
 }
 
 export async function runRulesShow(id: string, opts: { format: string; rules: string[] }, io: CliIO): Promise<number> {
-  const rules = await loadRules(opts.rules);
+  const rules = await loadCatalog(opts.rules, io.env);
   const found = rules.find((r) => r.rule.id === id);
   if (!found) {
     const near = rules.map((r) => r.rule.id).filter((x) => x.includes(id) || id.includes(x)).slice(0, 5);
