@@ -5,7 +5,8 @@ import type { ContainerInfo } from '../../model/container.js';
 import type { LineSource } from '../source.js';
 import { checkEngine, createDockerClient, describeEngineError, engineMessage, resolveDockerEndpoint } from './client.js';
 import { captureEtcdctl } from './etcdctl-capture.js';
-import { containerInfoFromInspect, etcdctlEnv } from './inspect.js';
+import { containerInfoFromInspect, etcdctlEnv, jsonFileLogOf } from './inspect.js';
+import type { JsonFileLogConfig } from './json-file.js';
 import { DockerLogSource } from './log-source.js';
 import { parseLogWindow } from './log-window.js';
 
@@ -100,8 +101,14 @@ export async function openDockerSources(opts: DockerSourceOptions, env: Record<s
     }),
   );
 
+  // ETCDDOCTOR_DOCKER_LOGS=api: always read logs through the Engine API, never the json-file
+  // driver's files directly (for an engine whose files this machine sees but should not read, or
+  // to compare the two ways). Files are read only from an engine on a local socket: a tcp://
+  // engine's LogPath is a path on another machine.
+  const directFiles = !opts.follow && endpoint.socketPath !== undefined && (env.ETCDDOCTOR_DOCKER_LOGS ?? '').trim().toLowerCase() !== 'api';
+
   const seen = new Set<string>();
-  const picked: { info: ContainerInfo; env: string[] }[] = [];
+  const picked: { info: ContainerInfo; env: string[]; jsonFile: JsonFileLogConfig | null }[] = [];
   for (const r of inspected) {
     if (r.error !== undefined || !r.data) {
       out.errors.push({ input: r.w.input, message: r.error ?? 'no such container' });
@@ -109,7 +116,7 @@ export async function openDockerSources(opts: DockerSourceOptions, env: Record<s
     }
     if (seen.has(r.data.Id)) continue;
     seen.add(r.data.Id);
-    picked.push({ info: containerInfoFromInspect(r.data), env: r.data.Config?.Env ?? [] });
+    picked.push({ info: containerInfoFromInspect(r.data), env: r.data.Config?.Env ?? [], jsonFile: directFiles ? jsonFileLogOf(r.data) : null });
   }
 
   const execOn = opts.execEtcdctl ?? true;
@@ -132,8 +139,8 @@ export async function openDockerSources(opts: DockerSourceOptions, env: Record<s
     }),
   );
 
-  picked.forEach(({ info }, i) => {
-    const log = new DockerLogSource(docker, info, { ...window, follow: opts.follow ?? false, abortSignal: opts.abortSignal });
+  picked.forEach(({ info, jsonFile }, i) => {
+    const log = new DockerLogSource(docker, info, { ...window, follow: opts.follow ?? false, abortSignal: opts.abortSignal, jsonFile });
     const cap = captures[i];
     if (cap && cap.status === 'not-in-image' && cap.note) log.warnings.push(cap.note);
     out.containers.push(info);

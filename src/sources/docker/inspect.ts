@@ -3,6 +3,7 @@
 import type Docker from 'dockerode';
 import type { ComposeLabels, ContainerInfo, ContainerState, Mount } from '../../model/container.js';
 import { CONTAINER_STATES } from '../../model/container.js';
+import type { JsonFileLogConfig } from './json-file.js';
 import { effectiveDataDir, mountHolding, parseEtcdConfig, pickEtcdEnv, redactArgs } from './etcd-config.js';
 
 const ZERO_TIME = /^0001-01-01T00:00:00/;
@@ -95,6 +96,19 @@ export function containerInfoFromInspect(data: InspectData): ContainerInfo {
     etcdctl: 'not-running',
     etcdctlNote: null,
   };
+}
+
+/**
+ * Where the json-file logging driver keeps the container's log (LogPath, and max-file with the
+ * daemon's defaults merged in, as the engine stores them at create time); null for any other
+ * driver or an odd max-file. Kept out of ContainerInfo: it is how to read, not what to report.
+ */
+export function jsonFileLogOf(data: InspectData): JsonFileLogConfig | null {
+  const lc = data.HostConfig?.LogConfig as { Type?: string; Config?: Record<string, unknown> } | undefined;
+  if (lc?.Type !== 'json-file' || typeof data.LogPath !== 'string' || data.LogPath === '' || typeof data.Id !== 'string') return null;
+  const raw = lc.Config?.['max-file'];
+  if (raw !== undefined && (typeof raw !== 'string' || !/^\d{1,4}$/.test(raw) || Number(raw) < 1)) return null;
+  return { logPath: data.LogPath, containerId: data.Id, maxFiles: raw === undefined ? 1 : Number(raw) };
 }
 
 /** The URL etcdctl inside the container should talk to (its own member), and TLS settings. */
