@@ -15,7 +15,7 @@ import type { ChunkPlanner, QuietLineFilter } from '../sources/line-reader.js';
 import type { LineSource } from '../sources/source.js';
 import { NODE_STATS_TRIGGERS, NodeStats } from './node-stats.js';
 import { PLAN_WORKERS_FROM, PlanWorkers, usePlanWorkers } from './plan-workers.js';
-import { BATCH_HEAD, CAPNSLOG_TS_LEN, GROUP_INTS, less, PLAN_PARSE, RegionPlanner, ZAP_TS_LEN } from './quiet-plan.js';
+import { BATCH_HEAD, G_ID, G_LAST, G_RUNS, GROUP_INTS, PLAN_PARSE, RegionPlanner, STAMP_KINDS, STAMP_ZAP, stampInstant, stampLess } from './quiet-plan.js';
 import { resolveNodeNames } from './node-names.js';
 
 export interface EventObserver {
@@ -109,7 +109,7 @@ export async function analyzeSources(
     }
   }
   const tz = options.tz ?? UTC;
-  const planOptions = { capnslogUtc: tz.kind === 'offset' && tz.minutes === 0 };
+  const planOptions = { capnslogUtc: tz.kind === 'offset' && tz.minutes === 0, transportWins: options.tz === undefined };
   const planner = triggers !== null ? new RegionPlanner(triggers, planOptions) : null;
   // large inputs are planned ahead in worker threads (plan-workers.ts), started on first need
   let workers: PlanWorkers | null | undefined;
@@ -247,8 +247,8 @@ interface QuietRun {
 
 interface QuietNode {
   node: string;
-  capnslog: QuietRun;
-  zap: QuietRun;
+  /** Per stamp kind (quiet-plan.ts STAMP_*). */
+  runs: QuietRun[];
   /** The last quiet line's text (after its prefix). */
   lastStart: number;
   lastEnd: number;
@@ -316,7 +316,7 @@ class QuietPath implements QuietLineFilter {
             const q = this.check(shape.nameStart, shape.nameEnd, shape.idStart, shape.idEnd);
             if (q !== null) {
               const ts = shape.ts;
-              this.apply(q, shape.zap ? 1 : 0, ts, ts, shape.text, e);
+              this.apply(q, shape.kind, ts, ts, shape.text, e);
               this.taken++;
               continue;
             }
@@ -355,14 +355,15 @@ class QuietPath implements QuietLineFilter {
     const checked = this.checked;
     checked.length = 0;
     for (let k = 0, g = first; k < groups; k++, g += GROUP_INTS) {
-      const q = this.check(plan[g]!, plan[g + 1]!, plan[g + 10]!, plan[g + 11]!);
+      const q = this.check(plan[g]!, plan[g + 1]!, plan[g + G_ID]!, plan[g + G_ID + 1]!);
       if (q === null) return false;
       checked.push(q);
     }
     for (let k = 0, g = first; k < groups; k++, g += GROUP_INTS) {
       const q = checked[k]!;
-      if (plan[g + 2]! > 0) this.apply(q, 0, plan[g + 3]!, plan[g + 4]!, plan[g + 8]!, plan[g + 9]!, plan[g + 2]!);
-      if (plan[g + 5]! > 0) this.apply(q, 1, plan[g + 6]!, plan[g + 7]!, plan[g + 8]!, plan[g + 9]!, plan[g + 5]!);
+      for (let kind = 0, r = g + G_RUNS; kind < STAMP_KINDS; kind++, r += 3) {
+        if (plan[r]! > 0) this.apply(q, kind, plan[r + 1]!, plan[r + 2]!, plan[g + G_LAST]!, plan[g + G_LAST + 1]!, plan[r]!);
+      }
     }
     return true;
   }
@@ -390,23 +391,24 @@ class QuietPath implements QuietLineFilter {
     let q = this.byNode.get(node);
     if (q === undefined) {
       if (!this.stats.has(node) || (this.model !== null && !this.model.has(node))) return null;
-      q = { node, capnslog: { count: 0, minTs: 0, maxTs: 0 }, zap: { count: 0, minTs: 0, maxTs: 0 }, lastStart: 0, lastEnd: 0, pending: false };
+      const runs: QuietRun[] = [];
+      for (let k = 0; k < STAMP_KINDS; k++) runs.push({ count: 0, minTs: 0, maxTs: 0 });
+      q = { node, runs, lastStart: 0, lastEnd: 0, pending: false };
       this.byNode.set(node, q);
     }
     return q;
   }
 
-  /** Count `count` quiet lines of one format (1: zap) with these earliest and latest stamps, the last one at [lastStart, lastEnd). */
-  private apply(q: QuietNode, zap: number, minTs: number, maxTs: number, lastStart: number, lastEnd: number, count = 1): void {
+  /** Count `count` quiet lines of one stamp kind with these earliest and latest stamps, the last one at [lastStart, lastEnd). */
+  private apply(q: QuietNode, kind: number, minTs: number, maxTs: number, lastStart: number, lastEnd: number, count = 1): void {
     const b = this.buf;
-    const run = zap === 1 ? q.zap : q.capnslog;
-    const len = zap === 1 ? ZAP_TS_LEN : CAPNSLOG_TS_LEN;
+    const run = q.runs[kind]!;
     if (run.count === 0) {
       run.minTs = minTs;
       run.maxTs = maxTs;
     } else {
-      if (less(b, minTs, run.minTs, len)) run.minTs = minTs;
-      if (!less(b, maxTs, run.maxTs, len)) run.maxTs = maxTs;
+      if (stampLess(b, kind, minTs, run.minTs)) run.minTs = minTs;
+      if (!stampLess(b, kind, maxTs, run.maxTs)) run.maxTs = maxTs;
     }
     run.count += count;
     // within a batch, the group's last line is the later one of its two formats' last lines
@@ -438,14 +440,12 @@ class QuietPath implements QuietLineFilter {
 
   private flush(q: QuietNode): void {
     const b = this.buf;
-    const iso = (at: number, zap: boolean): string =>
-      zap ? b.toString('latin1', at, at + 23) + '000Z' : b.toString('latin1', at, at + 10) + 'T' + b.toString('latin1', at + 11, at + 26) + 'Z';
     let lastTs: string | null = null;
-    for (const zap of [false, true]) {
-      const run = zap ? q.zap : q.capnslog;
+    for (let kind = 0; kind < STAMP_KINDS; kind++) {
+      const run = q.runs[kind]!;
       if (run.count === 0) continue;
-      const max = iso(run.maxTs, zap);
-      this.stats.observeQuiet(q.node, this.source.name, zap ? 'zap-json' : 'capnslog', run.count, iso(run.minTs, zap), max);
+      const max = stampInstant(b, kind, run.maxTs);
+      this.stats.observeQuiet(q.node, this.source.name, kind === STAMP_ZAP ? 'zap-json' : 'capnslog', run.count, stampInstant(b, kind, run.minTs), max);
       if (lastTs === null || max > lastTs) lastTs = max;
       run.count = 0;
     }

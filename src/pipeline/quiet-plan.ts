@@ -7,9 +7,10 @@
 //   PARSE  [0, start, end]                      a line that must be parsed
 //   BATCH  [1, start, end, lines, groups, ...]  a run of candidate lines (end: the last one's end)
 //          then per group (one per distinct compose prefix name in the run, GROUP_INTS each):
-//          nameStart, nameEnd (-1, -1: no prefix), capnslog count, min, max (stamp offsets),
-//          zap count, min, max, last line's text start and end, local-member-id value start and
-//          end (-1, -1: none in the group's lines)
+//          nameStart, nameEnd (-1, -1: no prefix), the last line's text start and end, the
+//          local-member-id value's start and end (-1, -1: none in the group's lines), then per
+//          stamp kind (STAMP_KINDS: capnslog's own, zap's, a docker stamp before a capnslog line)
+//          the count of lines and the offsets of the earliest and latest stamp
 //
 // The main thread accepts a batch when every group's node is already known and its local member
 // ID agrees, which depends on state only at the batch's start: nothing inside a batch is parsed.
@@ -19,13 +20,23 @@ import { QUIET_MAX_LINE } from '../sources/line-reader.js';
 export const PLAN_PARSE = 0;
 export const PLAN_BATCH = 1;
 export const BATCH_HEAD = 5;
-export const GROUP_INTS = 12;
+/** The time of a quiet line: capnslog's own stamp, zap's ts, or the docker stamp before a capnslog line. */
+export const STAMP_CAPNSLOG = 0;
+export const STAMP_ZAP = 1;
+export const STAMP_DOCKER = 2;
+export const STAMP_KINDS = 3;
+export const G_LAST = 2;
+export const G_ID = 4;
+export const G_RUNS = 6;
+export const GROUP_INTS = G_RUNS + 3 * STAMP_KINDS;
 /** A batch ends when it would hold more distinct prefix names than this. */
 const MAX_GROUPS = 8;
 
 export interface PlanOptions {
   /** capnslog stamps are read as UTC (no --tz, or a zero offset): only then can capnslog lines be quiet. */
   capnslogUtc: boolean;
+  /** No --tz: a zoned transport stamp (docker's) is the time of a zone-less capnslog line (line-parser.ts). */
+  transportWins: boolean;
 }
 
 /** Words compose never prints as a service name (prefixes.ts NOT_A_SERVICE). */
@@ -35,8 +46,8 @@ const ZAP_HEAD = Buffer.from('{"level":"');
 const ZAP_TS = Buffer.from('","ts":"');
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-export const CAPNSLOG_TS_LEN = 26; // 2026-11-22 03:59:42.989189
-export const ZAP_TS_LEN = 24; // 2026-11-22T04:06:51.476Z
+const CAPNSLOG_TS_LEN = 26; // 2026-11-22 03:59:42.989189
+const ZAP_TS_LEN = 24; // 2026-11-22T04:06:51.476Z
 
 const digit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const num2 = (b: Uint8Array, i: number): number => (b[i]! - 0x30) * 10 + (b[i + 1]! - 0x30);
@@ -56,12 +67,48 @@ function validStamp(b: Uint8Array, i: number, sep: number): boolean {
 }
 
 /** Byte-wise a < b for two equal-length ranges of one buffer. */
-export function less(b: Uint8Array, x: number, y: number, len: number): boolean {
+function less(b: Uint8Array, x: number, y: number, len: number): boolean {
   for (let k = 0; k < len; k++) {
     const d = b[x + k]! - b[y + k]!;
     if (d !== 0) return d < 0;
   }
   return false;
+}
+
+/** Docker stamps (`2026-11-22T04:06:51.47Z`: trailing zeros of the fraction dropped) as instants: x < y. */
+function dockerLess(b: Uint8Array, x: number, y: number): boolean {
+  for (let k = 0; k < 20; k++) {
+    const d = b[x + k]! - b[y + k]!;
+    if (d !== 0) return d < 0;
+  }
+  // the fractions, digit by digit, a shorter one padded with zeros (both end at their Z)
+  let endX = false;
+  let endY = false;
+  for (let k = 20; k < 29; k++) {
+    if (!endX && b[x + k] === 0x5a) endX = true;
+    if (!endY && b[y + k] === 0x5a) endY = true;
+    const dx = endX ? 0x30 : b[x + k]!;
+    const dy = endY ? 0x30 : b[y + k]!;
+    if (dx !== dy) return dx < dy;
+  }
+  return false;
+}
+
+/** Stamp x before stamp y (of one kind, in one buffer). */
+export function stampLess(b: Uint8Array, kind: number, x: number, y: number): boolean {
+  if (kind === STAMP_DOCKER) return dockerLess(b, x, y);
+  return less(b, x, y, kind === STAMP_ZAP ? ZAP_TS_LEN : CAPNSLOG_TS_LEN);
+}
+
+/** The stamp at `at` in the pipeline's instant form (src/parsers/time.ts). */
+export function stampInstant(b: Buffer, kind: number, at: number): string {
+  if (kind === STAMP_ZAP) return b.toString('latin1', at, at + 23) + '000Z';
+  if (kind === STAMP_CAPNSLOG) return b.toString('latin1', at, at + 10) + 'T' + b.toString('latin1', at + 11, at + 26) + 'Z';
+  let z = at + 20;
+  while (b[z] !== 0x5a) z++;
+  // the first six digits of the fraction, zeros after it (isoToInstant's form; the parser's docker stamps agree)
+  const frac = b.toString('latin1', at + 20, z);
+  return b.toString('latin1', at, at + 19) + '.' + (frac + '000000').slice(0, 6) + 'Z';
 }
 
 /** Equal byte ranges (of one buffer or two). */
@@ -78,7 +125,8 @@ export interface LineShape {
   nameEnd: number;
   /** Where the etcd line starts (after any prefix). */
   text: number;
-  zap: boolean;
+  /** STAMP_CAPNSLOG, STAMP_ZAP or STAMP_DOCKER: which stamp is the line's time. */
+  kind: number;
   /** The stamp's offset. */
   ts: number;
   /** The local-member-id value, or -1, -1. */
@@ -109,7 +157,7 @@ export class RegionPlanner {
   /** Prefix names seen, and whether compose could print each (NOT_A_SERVICE). */
   private readonly names: Buffer[] = [];
   private readonly namesOk: boolean[] = [];
-  readonly shape: LineShape = { nameStart: -1, nameEnd: -1, text: 0, zap: false, ts: 0, idStart: -1, idEnd: -1, nameId: -1 };
+  readonly shape: LineShape = { nameStart: -1, nameEnd: -1, text: 0, kind: 0, ts: 0, idStart: -1, idEnd: -1, nameId: -1 };
   /** The end (newline) of the line classify() looked at last. */
   lineEnd = 0;
   private out = new Int32Array(1 << 16);
@@ -168,9 +216,20 @@ export class RegionPlanner {
     return false;
   }
 
-  private shapeOf(b: Buffer, s: number): boolean {
-    // a compose prefix (`etcd1_1  | `), or none
+  private shapeOf(b: Buffer, line: number): boolean {
     const shape = this.shape;
+    let s = line;
+    // docker --timestamps: `2026-11-22T04:06:51.476112079Z ` (RFC 3339, nanoseconds, trailing zeros dropped)
+    let docker = -1;
+    if (b[s + 10] === 0x54 && digit(b[s]!)) {
+      if (!validStamp(b, s, 0x54)) return this.skip(b, s);
+      let j = s + 20;
+      while (j < s + 29 && digit(b[j]!)) j++;
+      if (j === s + 20 || b[j] !== 0x5a || b[j + 1] !== 0x20) return this.skip(b, s);
+      docker = s;
+      s = j + 2;
+    }
+    // a compose prefix (`etcd1_1  | `), or none
     let p = s;
     shape.nameStart = -1;
     shape.nameEnd = -1;
@@ -263,13 +322,14 @@ export class RegionPlanner {
       }
       this.lineEnd = q;
       if (!good || levels !== 0 || stamps !== 0 || msgs !== 1 || ids > 1 || b[q - 1] !== 0x7d) return false;
-      shape.zap = true;
+      shape.kind = STAMP_ZAP;
       shape.ts = ts;
       return true;
     }
     if (digit(c)) {
       // 2026-11-22 03:59:42.989189 I | etcdserver: ...
-      if (!this.options.capnslogUtc || !validStamp(b, p, 0x20)) return this.skip(b, p);
+      const transport = docker >= 0 && this.options.transportWins;
+      if (!(transport || this.options.capnslogUtc) || !validStamp(b, p, 0x20)) return this.skip(b, p);
       for (let k = 20; k < 26; k++) if (!digit(b[p + k]!)) return this.skip(b, p);
       const level = b[p + 27];
       if (b[p + 26] !== 0x20 || b[p + 28] !== 0x20 || b[p + 29] !== 0x7c || b[p + 30] !== 0x20) return this.skip(b, p);
@@ -283,8 +343,8 @@ export class RegionPlanner {
       }
       this.lineEnd = q;
       if (!good) return false;
-      shape.zap = false;
-      shape.ts = p;
+      shape.kind = transport ? STAMP_DOCKER : STAMP_CAPNSLOG;
+      shape.ts = transport ? docker : p;
       return true;
     }
     return this.skip(b, p);
@@ -332,8 +392,8 @@ export class RegionPlanner {
         }
         if (g >= 0 && shape.idStart >= 0) {
           // a second local member ID in one group: the main thread checks one per group
-          const is = this.out[g + 10]!;
-          if (is >= 0 && !sameBytes(b, is, this.out[g + 11]!, b, shape.idStart, shape.idEnd)) batch = -1;
+          const is = this.out[g + G_ID]!;
+          if (is >= 0 && !sameBytes(b, is, this.out[g + G_ID + 1]!, b, shape.idStart, shape.idEnd)) batch = -1;
         }
         if (batch >= 0 && g < 0 && groups >= MAX_GROUPS) batch = -1;
       }
@@ -352,27 +412,26 @@ export class RegionPlanner {
         const out = this.out;
         out[g] = shape.nameStart;
         out[g + 1] = shape.nameEnd;
-        out[g + 2] = 0;
-        out[g + 5] = 0;
+        for (let k = 0; k < STAMP_KINDS; k++) out[g + G_RUNS + 3 * k] = 0;
         groupNames[out[batch + 4]!] = shape.nameId;
         out[batch + 4]!++;
       }
       const out = this.out;
-      const at = shape.zap ? g + 5 : g + 2;
-      const len = shape.zap ? ZAP_TS_LEN : CAPNSLOG_TS_LEN;
+      const kind = shape.kind;
+      const at = g + G_RUNS + 3 * kind;
       if (out[at] === 0) {
         out[at + 1] = shape.ts;
         out[at + 2] = shape.ts;
       } else {
-        if (less(b, shape.ts, out[at + 1]!, len)) out[at + 1] = shape.ts;
-        if (!less(b, shape.ts, out[at + 2]!, len)) out[at + 2] = shape.ts;
+        if (stampLess(b, kind, shape.ts, out[at + 1]!)) out[at + 1] = shape.ts;
+        if (!stampLess(b, kind, shape.ts, out[at + 2]!)) out[at + 2] = shape.ts;
       }
       out[at]!++;
-      out[g + 8] = shape.text;
-      out[g + 9] = e;
-      if (shape.idStart >= 0 && out[g + 10]! < 0) {
-        out[g + 10] = shape.idStart;
-        out[g + 11] = shape.idEnd;
+      out[g + G_LAST] = shape.text;
+      out[g + G_LAST + 1] = e;
+      if (shape.idStart >= 0 && out[g + G_ID]! < 0) {
+        out[g + G_ID] = shape.idStart;
+        out[g + G_ID + 1] = shape.idEnd;
       }
       out[batch + 2] = e;
       out[batch + 3]!++;

@@ -123,4 +123,46 @@ describe('quiet path equals parsing every line', () => {
     writeFileSync(named, block.replace(/^etcd\d_1 {2}\| /gm, '').repeat(2000));
     await expectSame([named]);
   });
+
+  it('on docker --timestamps lines (the transport stamp is the time of a capnslog line)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'etcddoctor-quiet-'));
+    const zap = '{"level":"info","ts":"2026-11-22T04:06:51.476Z","caller":"etcdserver/server.go:1","msg":"routine thing"}';
+    const capn = '2026-11-22 03:59:44.000001 I | rafthttp: routine thing';
+    const start = '2026-11-22T04:06:50.123456789Z 2026-11-22 03:59:43.000001 I | etcdserver: starting member 8e9e05c52164694d in cluster cdf818194e3a8c32';
+    // the quiet lines hold the earliest and the latest stamps
+    const ordering = [
+      start,
+      // all nine digits, the instant keeps six
+      `2026-11-22T04:06:49.987654321Z ${capn}`,
+      // fractions with trailing zeros dropped, out of order: .5 > .49 > .4899999
+      `2026-11-22T04:06:51.5Z ${capn}`,
+      `2026-11-22T04:06:51.49Z ${capn}`,
+      `2026-11-22T04:06:51.4899999Z ${capn}`,
+      `2026-11-22T04:06:52.000000001Z ${capn}`,
+      `2026-11-22T04:06:56.7Z ${zap}`,
+      `2026-11-22T04:06:57.7Z etcd2_1  | ${capn}`,
+      // the latest: .500001 after .5, which a byte-wise comparison would put first ('Z' > '0')
+      `2026-11-22T04:07:09.500001Z ${capn}`,
+      `2026-11-22T04:07:09.5Z ${capn}`,
+    ];
+    // stamps the quiet path must leave to the parser
+    const edges = [
+      start,
+      `2026-11-22T04:06:50Z ${capn}`,
+      `2026-11-22T04:06:53.1+02:00 ${capn}`,
+      `2026-11-22T04:06:54.12345678901Z ${capn}`,
+      `2026-11-22T04:06:55.1Z${capn}`,
+      `2026-11-22T04:06:58.7Z etcd2_1  | 2026-11-22T04:06:58.8Z ${capn}`,
+      `2026-11-31T04:06:59.7Z ${capn}`,
+      `2026-11-22T04:07:00.7Z stdout F ${capn}`,
+      `2026-11-22T04:07:01.25Z ${capn}`,
+    ];
+    for (const [name, lines] of [['etcd1.ts.log', ordering], ['etcd3.ts.log', edges]] as const) {
+      const file = path.join(dir, name);
+      writeFileSync(file, (lines.join('\n') + '\n').repeat(4000));
+      await expectSame([file]);
+      await expectSame([file], parseTimeZone('UTC')!);
+      await expectSame([file], parseTimeZone('+08:00')!);
+    }
+  });
 });
