@@ -2,7 +2,7 @@
 // literals, longest first, restarted one character after each hit so every start is tried. A literal that another
 // found literal contains is found with it, so overlapping and nested literals are never missed.
 // etcd repeats its messages, so the hits of recent texts are remembered.
-import { flatCopy } from '../parsers/message-facts.js';
+import { flatCopy } from '../parsers/flat.js';
 
 /** Texts longer than this are scanned every time; at most MEMO_ENTRIES texts are remembered. */
 const MEMO_MAX_TEXT = 1024;

@@ -4,6 +4,8 @@
 // logs as fields; raft prints plain text in every format. Rules and correlators read fields, so
 // the same fact must land under the same name whichever format a node logged in.
 
+import { flatCopy } from './flat.js';
+
 /** A line this template must recognise, and exactly the facts it must give. */
 export interface MessageExample {
   readonly msg: string;
@@ -1235,19 +1237,6 @@ export function matchMessageTemplate(msg: string, component: string): { template
 /** Facts found in a message's text, under zap's field names where zap has a field for the fact. */
 export function extractMessageFacts(msg: string, component: string): Record<string, string> {
   return { ...messageFacts(msg, component) };
-}
-
-/**
- * A string that holds on to no other: a slice of a line (a message, a regex group) keeps the
- * whole line alive, so what a memo keeps is copied first. A property name is internalized, and
- * V8 keeps internalized strings flat and on their own.
- */
-export function flatCopy(text: string): string {
-  if (text.length < 13) return text;
-  const o: Record<string, number> = Object.create(null) as Record<string, number>;
-  o[text] = 1;
-  for (const k in o) return k;
-  return text;
 }
 
 const NO_FACTS: Readonly<Record<string, string>> = Object.freeze({});
