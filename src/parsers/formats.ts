@@ -1,6 +1,7 @@
 // Recognises etcd's own line formats, after transport prefixes are gone, and splits each line
 // into time, level, component, message and fields. One function per format, tried cheapest first.
 import type { EventFields, Level, LogFormat } from '../model/event.js';
+import { flatCopy } from './flat.js';
 import { epochToInstant, isoToInstant, isPlainUtcSecond, isUtc, localToInstant, plainUtcInstant, type TimeZoneSpec, UTC } from './time.js';
 
 /** What a format parser finds in a line; the line parser adds node, ref and message facts. */
@@ -40,9 +41,12 @@ const WORD_LEVELS: Record<string, Level> = {
   FATAL: 'fatal',
 };
 
+/** The level words as loggers print them (upper and lower case), so most lines need no toUpperCase. */
+const LEVEL_BY_WORD = new Map<string, Level>(Object.entries(WORD_LEVELS).flatMap(([w, l]) => [[w, l], [w.toLowerCase(), l]] as [string, Level][]));
+
 function wordLevel(word: string | undefined, fallback: Level = 'info'): Level {
   if (!word) return fallback;
-  return WORD_LEVELS[word.toUpperCase()] ?? fallback;
+  return LEVEL_BY_WORD.get(word) ?? WORD_LEVELS[word.toUpperCase()] ?? fallback;
 }
 
 /**
@@ -176,8 +180,23 @@ export function parseGoLog(line: string, o: FormatOptions): LineParts | null {
   };
 }
 
+/** Components by caller: a log has few distinct callers (bounded, cleared when full). */
+const componentByCaller = new Map<string, string>();
+
 /** zap's caller `etcdserver/api/rafthttp/http.go:123` names the component `rafthttp`'s path. */
 function componentFromCaller(caller: string): string {
+  if (caller.length > 200) return callerComponent(caller);
+  let c = componentByCaller.get(caller);
+  if (c === undefined) {
+    if (componentByCaller.size >= 4096) componentByCaller.clear();
+    const key = flatCopy(caller);
+    c = callerComponent(key);
+    componentByCaller.set(key, c);
+  }
+  return c;
+}
+
+function callerComponent(caller: string): string {
   const slash = caller.lastIndexOf('/');
   if (slash < 0) return '';
   const dir = caller.slice(0, slash);
@@ -185,8 +204,6 @@ function componentFromCaller(caller: string): string {
   if (/^v\d+@v[\d.]+/.test(dir)) return 'raft';
   return dir.replace(/^(server|client|pkg)\//, '');
 }
-
-const ZAP_RESERVED = new Set(['level', 'ts', 'caller', 'msg', 'logger', 'stacktrace', 'L', 'T', 'C', 'M', 'N', 'S']);
 
 function tsFromValue(v: unknown, tz: TimeZoneSpec): string | null {
   if (typeof v === 'number') {
@@ -218,19 +235,41 @@ export function parseZapJson(line: string, o: FormatOptions): LineParts | null {
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return null;
   const rec = obj as Record<string, unknown>;
-  const msg = rec.msg ?? rec.M;
-  if (typeof msg !== 'string') return null;
-  const levelRaw = rec.level ?? rec.L;
-  if (levelRaw === undefined && rec.ts === undefined && rec.T === undefined) return null;
-  const caller = typeof (rec.caller ?? rec.C) === 'string' ? String(rec.caller ?? rec.C) : '';
-  const logger = typeof (rec.logger ?? rec.N) === 'string' ? String(rec.logger ?? rec.N) : '';
+  // One pass over the keys: zap's own (level ts caller msg logger stacktrace, or L T C M N S) aside,
+  // the rest are the fields, in the line's order.
+  let msgV: unknown, mV: unknown, levelV: unknown, lV: unknown, tsV: unknown, tV: unknown;
+  let callerV: unknown, cV: unknown, loggerV: unknown, nV: unknown, stackV: unknown;
   const fields: EventFields = {};
-  for (const key of Object.keys(rec)) if (!ZAP_RESERVED.has(key)) fields[key] = rec[key];
+  for (const key in rec) {
+    switch (key) {
+      case 'msg': msgV = rec[key]; break;
+      case 'M': mV = rec[key]; break;
+      case 'level': levelV = rec[key]; break;
+      case 'L': lV = rec[key]; break;
+      case 'ts': tsV = rec[key]; break;
+      case 'T': tV = rec[key]; break;
+      case 'caller': callerV = rec[key]; break;
+      case 'C': cV = rec[key]; break;
+      case 'logger': loggerV = rec[key]; break;
+      case 'N': nV = rec[key]; break;
+      case 'stacktrace': stackV = rec[key]; break;
+      case 'S': break;
+      default: fields[key] = rec[key];
+    }
+  }
+  const msg = msgV ?? mV;
+  if (typeof msg !== 'string') return null;
+  const levelRaw = levelV ?? lV;
+  if (levelRaw === undefined && tsV === undefined && tV === undefined) return null;
+  const callerRaw = callerV ?? cV;
+  const caller = typeof callerRaw === 'string' ? callerRaw : '';
+  const loggerRaw = loggerV ?? nV;
+  const logger = typeof loggerRaw === 'string' ? loggerRaw : '';
   if (caller) fields.caller = caller;
-  if (typeof rec.stacktrace === 'string') fields.stacktrace = rec.stacktrace;
+  if (typeof stackV === 'string') fields.stacktrace = stackV;
   return {
     format: 'zap-json',
-    ts: tsFromValue(rec.ts ?? rec.T, o.tz ?? UTC),
+    ts: tsFromValue(tsV ?? tV, o.tz ?? UTC),
     level: typeof levelRaw === 'string' ? wordLevel(levelRaw, 'info') : 'info',
     component: logger === 'raft' ? 'raft' : componentFromCaller(caller) || logger,
     msg,
