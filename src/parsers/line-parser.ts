@@ -85,9 +85,14 @@ export class LineParser {
   private readonly lastEvent = new Map<string, LogEvent>();
   private readonly inDump = new Set<string>();
   private readonly beforeNode: ((node: string) => void) | undefined;
+  /** The options every line is unwrapped and parsed with, made once. */
+  private readonly unwrapOptions: { tz: TimeZoneSpec; yearHint: number | undefined };
+  private readonly formatOptions: { tz: TimeZoneSpec };
 
   constructor(options: LineParserOptions = {}) {
     this.tz = options.tz ?? UTC;
+    this.unwrapOptions = { tz: this.tz, yearHint: options.yearHint };
+    this.formatOptions = { tz: this.tz };
     this.tzGiven = options.tz !== undefined;
     this.yearHint = options.yearHint;
     this.maxContinuation = options.maxContinuation ?? 60;
@@ -108,7 +113,7 @@ export class LineParser {
    * folded into the previous event of its node.
    */
   parse(raw: RawLine): ParsedLine | ContinuationLine {
-    const u = unwrapLine(raw.text, { tz: this.tz, yearHint: this.yearHint });
+    const u = unwrapLine(raw.text, this.unwrapOptions);
     let node: string;
     let nodeOrigin: NodeOrigin;
     if (raw.nodeOrigin === 'flag' && raw.node !== undefined) {
@@ -128,10 +133,10 @@ export class LineParser {
     const ref = { source: raw.source, line: raw.lineNo };
     const text = u.text.length > MAX_KEPT_TEXT ? u.text.slice(0, MAX_KEPT_TEXT) : u.text;
 
-    let parts = parseFormats(text, { tz: this.tz });
+    let parts = parseFormats(text, this.formatOptions);
     if (parts === null && INDENT_RE.test(text) && !(this.inDump.has(node) && isContinuationLine(text))) {
       // Logs pasted into an issue or a mail come indented or quoted ("    2026-..." or "> {...}").
-      parts = parseFormats(text.replace(INDENT_RE, ''), { tz: this.tz });
+      parts = parseFormats(text.replace(INDENT_RE, ''), this.formatOptions);
     }
     if (parts === null) {
       const program = journaldProgram(u);

@@ -41,7 +41,25 @@ const JOURNALD_ISO_RE =
 /** Words compose would never print as a service name but that can start an etcd line. */
 const NOT_A_SERVICE = new Set(['panic', 'goroutine', 'error', 'warning', 'info']);
 
+/** Whether text could begin with an ISO stamp (`YYYY-MM-DDT`): CRI_RE, DOCKER_TS_RE and JOURNALD_ISO_RE need it. */
+function mayStartIso(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c >= 0x30 && c <= 0x39 && text.charCodeAt(10) === 0x54;
+}
+
+/** Whether a compose service name is one (the last answer is kept: a log repeats its names). */
+let lastService = '';
+let lastServiceOk = false;
+function isServiceName(name: string): boolean {
+  if (name !== lastService) {
+    lastServiceOk = !NOT_A_SERVICE.has(name.toLowerCase()) && !/^\d+$/.test(name);
+    lastService = name;
+  }
+  return lastServiceOk;
+}
+
 function takeDockerTs(u: Unwrapped, tag: string): void {
+  if (!mayStartIso(u.text)) return;
   const m = DOCKER_TS_RE.exec(u.text);
   if (!m) return;
   const ts = isoToInstant(m[1]!);
@@ -63,7 +81,7 @@ export function unwrapLine(line: string, options: UnwrapOptions = {}): Unwrapped
   const u: Unwrapped = { text: line, prefixes: [] };
 
   // The CRI form first: it is the whole line's outer layer on a Kubernetes node.
-  const cri = CRI_RE.exec(u.text);
+  const cri = mayStartIso(u.text) ? CRI_RE.exec(u.text) : null;
   if (cri) {
     const ts = isoToInstant(cri[1]!);
     if (ts !== null) {
@@ -79,7 +97,8 @@ export function unwrapLine(line: string, options: UnwrapOptions = {}): Unwrapped
   // Compose and kubectl colour their prefixes on a terminal.
   if (u.text.charCodeAt(0) === 0x1b) u.text = stripAnsi(u.text);
 
-  const kube = KUBECTL_RE.exec(u.text);
+  const c0 = u.text.charCodeAt(0);
+  const kube = c0 === 0x5b /* [ */ ? KUBECTL_RE.exec(u.text) : null;
   if (kube) {
     u.node = kube[1]!;
     u.nodeOrigin = 'kubectl';
@@ -87,8 +106,9 @@ export function unwrapLine(line: string, options: UnwrapOptions = {}): Unwrapped
     u.prefixes.push('kubectl');
     takeDockerTs(u, 'kubectl-timestamps');
   } else {
-    const compose = COMPOSE_RE.exec(u.text);
-    if (compose && !NOT_A_SERVICE.has(compose[1]!.toLowerCase()) && !/^\d+$/.test(compose[1]!)) {
+    const alnum = (c0 >= 0x30 && c0 <= 0x39) || (c0 >= 0x41 && c0 <= 0x5a) || (c0 >= 0x61 && c0 <= 0x7a);
+    const compose = alnum ? COMPOSE_RE.exec(u.text) : null;
+    if (compose && isServiceName(compose[1]!)) {
       u.node = compose[1]!;
       u.nodeOrigin = 'compose';
       u.text = u.text.slice(compose[0].length);
@@ -98,7 +118,9 @@ export function unwrapLine(line: string, options: UnwrapOptions = {}): Unwrapped
   }
 
   if (u.nodeOrigin === undefined) {
-    const j = JOURNALD_RE.exec(u.text);
+    const m0 = u.text.charCodeAt(0);
+    // month names start with one of J F M A S O N D
+    const j = m0 === 0x4a || m0 === 0x46 || m0 === 0x4d || m0 === 0x41 || m0 === 0x53 || m0 === 0x4f || m0 === 0x4e || m0 === 0x44 ? JOURNALD_RE.exec(u.text) : null;
     if (j) {
       const ts = syslogToInstant(j[1]!, Number(j[2]), j[3]!, options.yearHint ?? new Date().getUTCFullYear(), tz);
       u.node = j[4]!;
@@ -107,7 +129,7 @@ export function unwrapLine(line: string, options: UnwrapOptions = {}): Unwrapped
       u.text = u.text.slice(j[0].length);
       u.prefixes.push(`journald:${j[5]!}`);
     } else {
-      const ji = JOURNALD_ISO_RE.exec(u.text);
+      const ji = mayStartIso(u.text) ? JOURNALD_ISO_RE.exec(u.text) : null;
       if (ji) {
         const ts = isoToInstant(ji[1]!);
         u.node = ji[2]!;
