@@ -351,20 +351,29 @@ export class JsonLogConverter {
       if (st.pendingBytes > 0) this.emitLine(s, null);
       st.dropping = false;
     }
-    this.flush(0);
+    this.flush();
     return this.take();
   }
 
-  private flush(need: number): void {
+  /** Hand on what is written (whole lines) and start a new buffer. */
+  private flush(): void {
     if (this.pos > 0) this.ready.push(this.out.subarray(0, this.pos));
-    this.out = Buffer.allocUnsafe(Math.max(OUT_BYTES, need));
+    this.out = Buffer.allocUnsafe(OUT_BYTES);
     this.pos = 0;
+  }
+
+  /** Room for `need` more bytes (a bigger buffer when it lacks it, so that chunks stay large). */
+  private room(need: number): void {
+    if (this.out.length - this.pos >= need) return;
+    const next = Buffer.allocUnsafe(Math.max(OUT_BYTES, this.pos + need));
+    this.out.copy(next, 0, 0, this.pos);
+    this.out = next;
   }
 
   /** One entry: the JSON line src[start, end) without its newline. Throws JsonFileError on a bad one. */
   entry(src: Uint8Array, start: number, end: number): void {
     if (this.done) return;
-    if (end - start + STAMP_BYTES + 8 > this.out.length - this.pos) this.flush(end - start + STAMP_BYTES + 8);
+    this.room(end - start + STAMP_BYTES + 8);
     const out = this.out;
     const o0 = this.pos;
     const body = o0 + STAMP_BYTES;
@@ -435,8 +444,7 @@ export class JsonLogConverter {
     }
     const logBytes = Buffer.from(log, 'utf8');
     const timeBytes = Buffer.from(time, 'latin1');
-    const need = STAMP_BYTES + logBytes.length + 8;
-    if (need > this.out.length - this.pos) this.flush(need);
+    this.room(STAMP_BYTES + logBytes.length + 8);
     const o0 = this.pos;
     if (!writeStamp(timeBytes, 0, timeBytes.length, this.out, o0)) throw new JsonFileError(`an entry's time is not the engine's: ${time}`);
     logBytes.copy(this.out, o0 + STAMP_BYTES);
@@ -469,7 +477,7 @@ export class JsonLogConverter {
     } else {
       this.demux(stream, st, Buffer.from(this.out.subarray(o0, bodyEnd)));
     }
-    if (this.pos >= CHUNK_BYTES) this.flush(0);
+    if (this.pos >= CHUNK_BYTES) this.flush();
   }
 
   /** LogDemuxer.onFrame for one message (copied out of `out`, which is written from this.pos). */
@@ -501,8 +509,7 @@ export class JsonLogConverter {
 
   private emitLine(stream: StdStream, tail: Buffer | null): void {
     const st = this.states[stream];
-    const n = st.pendingBytes + (tail?.length ?? 0) + 1;
-    if (n > this.out.length - this.pos) this.flush(n);
+    this.room(st.pendingBytes + (tail?.length ?? 0) + 1);
     for (const p of st.pending) this.pos += p.copy(this.out, this.pos);
     if (tail !== null) this.pos += tail.copy(this.out, this.pos);
     this.out[this.pos++] = 0x0a;
@@ -619,9 +626,13 @@ async function lastNewlineEnd(handle: FileHandle, size: number): Promise<number>
   return 0;
 }
 
-/** The decompressed chunks of a gzipped log file. */
-async function* gunzipChunks(handle: FileHandle): AsyncGenerator<Buffer> {
-  const raw = handle.createReadStream({ start: 0, autoClose: false, highWaterMark: READ_BYTES });
+/**
+ * The decompressed chunks of a gzipped log file of `size` bytes. (Positioned reads of the handle,
+ * not handle.createReadStream: the file is read more than once, and a stream given up early must
+ * leave the handle usable.)
+ */
+async function* gunzipChunks(handle: FileHandle, size: number): AsyncGenerator<Buffer> {
+  const raw = Readable.from(plainChunks(handle, 0, size));
   const gunzip = createGunzip({ chunkSize: READ_BYTES });
   raw.on('error', (err) => gunzip.destroy(err));
   raw.pipe(gunzip);
@@ -636,10 +647,10 @@ async function* gunzipChunks(handle: FileHandle): AsyncGenerator<Buffer> {
   }
 }
 
-/** Lines in a gzipped file (newline-terminated ones) and whether it ends inside one. */
-async function countGzLines(handle: FileHandle): Promise<number> {
+/** Newline-terminated lines in a gzipped file. */
+async function countGzLines(handle: FileHandle, size: number): Promise<number> {
   let lines = 0;
-  for await (const chunk of gunzipChunks(handle)) {
+  for await (const chunk of gunzipChunks(handle, size)) {
     for (let k = chunk.indexOf(0x0a); k >= 0; k = chunk.indexOf(0x0a, k + 1)) lines++;
   }
   return lines;
@@ -755,7 +766,7 @@ export class JsonFileLog {
     const first = this.parts.find((p) => p.include && (p.gz || p.end > p.start));
     if (first === undefined || this.nothing) return;
     const conv = new JsonLogConverter();
-    const chunks = first.gz ? gunzipChunks(first.handle) : plainChunks(first.handle, first.start, Math.min(first.end, first.start + SCAN_BYTES));
+    const chunks = first.gz ? gunzipChunks(first.handle, first.end) : plainChunks(first.handle, first.start, Math.min(first.end, first.start + SCAN_BYTES));
     let carry: Buffer = Buffer.alloc(0);
     let skip = first.gz ? first.skipLines : 0;
     try {
@@ -789,7 +800,7 @@ export class JsonFileLog {
         if (!part.include) continue;
         let carry: Buffer | null = null;
         let skip = part.gz ? part.skipLines : 0;
-        const source = part.gz ? gunzipChunks(part.handle) : plainChunks(part.handle, part.start, part.end);
+        const source = part.gz ? gunzipChunks(part.handle, part.end) : plainChunks(part.handle, part.start, part.end);
         for await (const chunk of source) {
           let s = 0;
           if (carry !== null) {
@@ -913,7 +924,7 @@ async function planRanges(parts: LogFilePart[], tail: number | undefined): Promi
       continue;
     }
     if (p.gz) {
-      const lines = await countGzLines(p.handle);
+      const lines = await countGzLines(p.handle, p.end);
       const found = Math.min(lines, want);
       p.skipLines = lines - found;
       want -= found;

@@ -103,6 +103,7 @@ export function splitDockerStamp(text: string): { text: string; ts: string | und
 
 export class DockerLogSource implements LineSource {
   readonly kind = 'docker' as const;
+  readonly takesQuiet = true;
   readonly nodeOrigin = 'docker' as const;
   readonly stats: LineReaderStats = newReaderStats();
   readonly warnings: string[] = [];
@@ -212,7 +213,9 @@ export class DockerLogSource implements LineSource {
     const o = this.options;
     const config = o.jsonFile;
     if (!config || o.follow || this.container.tty) return null;
-    if (typeof (this.docker.modem as { socketPath?: unknown }).socketPath !== 'string') {
+    // docker-modem keeps a socket path, or a function finding the default socket; tcp and ssh have none.
+    const socketPath = (this.docker.modem as { socketPath?: unknown }).socketPath;
+    if (typeof socketPath !== 'string' && typeof socketPath !== 'function') {
       this.jsonFileNote = 'the engine is not reached through a local socket';
       return null;
     }
