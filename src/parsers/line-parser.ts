@@ -2,7 +2,7 @@
 // recognises the format, adds the message's facts, and folds panic dumps into their event.
 import type { EventFields, LogEvent, NodeOrigin, ParsedLine, RawLine } from '../model/event.js';
 import { isContinuationLine, parseFormats, type LineParts } from './formats.js';
-import { messageFacts } from './message-facts.js';
+import { messageFacts, NO_FACTS } from './message-facts.js';
 import { journaldProgram, unwrapLine } from './prefixes.js';
 import { type TimeZoneSpec, UTC } from './time.js';
 
@@ -48,14 +48,32 @@ const INDENT_RE = /^(?:[ \t]+|(?:> ?)+)/;
 /** Formats whose stamps carry no zone. */
 const ZONELESS = new Set(['capnslog', 'raft-stdlib', 'golog', 'grpc']);
 
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+/** Whether a key of `o` names something every object has (`constructor`, `__proto__`): `{}[key]` is then not undefined. */
+function namesInherited(o: object): boolean {
+  for (const key in o) if (key in Object.prototype) return true;
+  return false;
+}
+
 /** Merge message facts under the fields a format gave, never overwriting what zap logged. */
 function addMessageFacts(parts: LineParts): EventFields {
   const facts = messageFacts(parts.msg, parts.component);
   let fields = parts.fields;
-  for (const key in facts) {
-    if (fields[key] === undefined) {
-      if (fields === parts.fields) fields = { ...parts.fields };
-      fields[key] = facts[key];
+  if (facts !== NO_FACTS) {
+    if (isEmpty(fields) && !namesInherited(facts)) {
+      // the loop below would copy every fact into an empty object, in order: one copy does it
+      fields = { ...facts };
+    } else {
+      for (const key in facts) {
+        if (fields[key] === undefined) {
+          if (fields === parts.fields) fields = { ...parts.fields };
+          fields[key] = facts[key];
+        }
+      }
     }
   }
   // zap's startup errors put the reason in `error`: its facts count too ("discovery failed" is

@@ -2,6 +2,7 @@
 // pod-log form, docker compose, kubectl --prefix and journald. They carry the node and the time.
 import type { NodeOrigin } from '../model/event.js';
 import { stripAnsi } from './ansi.js';
+import { flatCopy } from './flat.js';
 import { isoToInstant, syslogToInstant, type TimeZoneSpec, UTC } from './time.js';
 
 export interface Unwrapped {
@@ -47,15 +48,21 @@ function mayStartIso(text: string): boolean {
   return c >= 0x30 && c <= 0x39 && text.charCodeAt(10) === 0x54;
 }
 
-/** Whether a compose service name is one (the last answer is kept: a log repeats its names). */
-let lastService = '';
-let lastServiceOk = false;
-function isServiceName(name: string): boolean {
-  if (name !== lastService) {
-    lastServiceOk = !NOT_A_SERVICE.has(name.toLowerCase()) && !/^\d+$/.test(name);
-    lastService = name;
+/**
+ * The compose service name, or null when the word is none. The last names are kept and returned
+ * as the same strings: a log repeats its few names, and every map keyed by node then finds a
+ * string whose hash is known instead of hashing a fresh slice on every line.
+ */
+const services = new Map<string, string | null>();
+function serviceName(name: string): string | null {
+  let known = services.get(name);
+  if (known === undefined) {
+    if (services.size >= 256) services.clear();
+    const own = flatCopy(name);
+    known = !NOT_A_SERVICE.has(own.toLowerCase()) && !/^\d+$/.test(own) ? own : null;
+    services.set(own, known);
   }
-  return lastServiceOk;
+  return known;
 }
 
 function takeDockerTs(u: Unwrapped, tag: string): void {
@@ -108,8 +115,9 @@ export function unwrapLine(line: string, options: UnwrapOptions = {}): Unwrapped
   } else {
     const alnum = (c0 >= 0x30 && c0 <= 0x39) || (c0 >= 0x41 && c0 <= 0x5a) || (c0 >= 0x61 && c0 <= 0x7a);
     const compose = alnum ? COMPOSE_RE.exec(u.text) : null;
-    if (compose && isServiceName(compose[1]!)) {
-      u.node = compose[1]!;
+    const service = compose ? serviceName(compose[1]!) : null;
+    if (compose && service !== null) {
+      u.node = service;
       u.nodeOrigin = 'compose';
       u.text = u.text.slice(compose[0].length);
       u.prefixes.push('compose');
