@@ -2,7 +2,7 @@
 // into time, level, component, message and fields. One function per format, tried cheapest first.
 import type { EventFields, Level, LogFormat } from '../model/event.js';
 import { flatCopy } from './flat.js';
-import { epochToInstant, isoToInstant, isPlainUtcSecond, isUtc, localToInstant, plainUtcInstant, type TimeZoneSpec, UTC } from './time.js';
+import { epochToInstant, isoToInstant, isPlainSecond, isUtc, localToInstant, plainUtcInstant, type TimeZoneSpec, twoDigits, UTC } from './time.js';
 
 /** What a format parser finds in a line; the line parser adds node, ref and message facts. */
 export interface LineParts {
@@ -60,11 +60,16 @@ function wordLevel(word: string | undefined, fallback: Level = 'info'): Level {
 export function parseCapnslog(line: string, o: FormatOptions): LineParts | null {
   const len = line.length;
   if (len < 24) return null;
-  for (let i = 0; i < 19; i++) {
-    const c = line.charCodeAt(i);
-    const want = STAMP_SHAPE.charCodeAt(i);
-    if (want === 0x64 /* d */ ? c < 0x30 || c > 0x39 : c !== want) return null;
-  }
+  if (line.charCodeAt(4) !== 0x2d || line.charCodeAt(7) !== 0x2d || line.charCodeAt(10) !== 0x20 || line.charCodeAt(13) !== 0x3a || line.charCodeAt(16) !== 0x3a) return null;
+  const y1 = twoDigits(line, 0);
+  const y2 = twoDigits(line, 2);
+  const month = twoDigits(line, 5);
+  const day = twoDigits(line, 8);
+  const hour = twoDigits(line, 11);
+  const minute = twoDigits(line, 14);
+  const second = twoDigits(line, 17);
+  if ((y1 | y2 | month | day | hour | minute | second) < 0) return null;
+  const year = y1 * 100 + y2;
   let p = 19;
   let fe = 19;
   if (line.charCodeAt(19) === 0x2e) {
@@ -97,26 +102,18 @@ export function parseCapnslog(line: string, o: FormatOptions): LineParts | null 
     }
   }
   const tz = o.tz ?? UTC;
-  const ts = isUtc(tz) && isPlainUtcSecond(line, 0, 0x20)
+  const ts = isUtc(tz) && isPlainSecond(year, month, day, hour, minute, second)
     ? plainUtcInstant(line, 0, fe === 19 ? 19 : 20, fe)
-    : localToInstant(num(line, 0, 4), num(line, 5, 2), num(line, 8, 2), num(line, 11, 2), num(line, 14, 2), num(line, 17, 2), fe === 19 ? undefined : line.slice(20, fe), tz);
+    : localToInstant(year, month, day, hour, minute, second, fe === 19 ? undefined : line.slice(20, fe), tz);
   const fields: EventFields = {};
   if (caller !== undefined) fields.caller = caller;
   return { format: 'capnslog', ts, level, component, msg: line.slice(p), fields };
 }
 
-/** The fixed part of capnslog's stamp: d for a digit. */
-const STAMP_SHAPE = 'dddd-dd-dd dd:dd:dd';
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 /** `[\w./-]`: letters, digits, `_`, `.`, `/`, `-`. */
 const isComponentChar = (c: number): boolean =>
   (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x2d && c <= 0x39) /* - . / 0-9 */ || c === 0x5f;
-/** A run of ASCII digits as a number. */
-function num(t: string, at: number, n: number): number {
-  let v = 0;
-  for (let i = 0; i < n; i++) v = v * 10 + (t.charCodeAt(at + i) - 0x30);
-  return v;
-}
 const CAPNSLOG_LEVEL_BY_CODE: (Level | undefined)[] = [];
 for (const [letter, level] of Object.entries(CAPNSLOG_LEVELS)) CAPNSLOG_LEVEL_BY_CODE[letter.charCodeAt(0)] = level;
 

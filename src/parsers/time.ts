@@ -172,29 +172,32 @@ export function isUtc(tz: TimeZoneSpec): boolean {
   return tz.kind === 'offset' && tz.minutes === 0;
 }
 
-const d1 = (t: string, i: number): number => {
-  const c = t.charCodeAt(i) - 0x30;
-  return c >= 0 && c <= 9 ? c : NaN;
-};
+/** Two ASCII digits at i as a number, or -1. */
+export function twoDigits(t: string, i: number): number {
+  const a = t.charCodeAt(i) - 0x30;
+  const b = t.charCodeAt(i + 1) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
 
 /**
- * Whether t[at, at+19) is `YYYY-MM-DD?HH:MM:SS` (? is `sep`) naming a second UTC has as written:
- * digits where digits go, a year 1970-9999, a real day of its month, no leap second. Read in UTC,
- * such a stamp is already its canonical form; every other stamp goes through Date.
+ * Whether a wall-clock second is one UTC has as written: a year 1970-9999, a real day of its
+ * month, no leap second (fields already in range or -1). Read in UTC, such a stamp is already its
+ * canonical form; every other stamp goes through Date.
  */
-export function isPlainUtcSecond(t: string, at: number, sep: number): boolean {
-  if (t.charCodeAt(at + 4) !== 0x2d || t.charCodeAt(at + 7) !== 0x2d || t.charCodeAt(at + 10) !== sep || t.charCodeAt(at + 13) !== 0x3a || t.charCodeAt(at + 16) !== 0x3a) return false;
-  const year = d1(t, at) * 1000 + d1(t, at + 1) * 100 + d1(t, at + 2) * 10 + d1(t, at + 3);
-  const month = d1(t, at + 5) * 10 + d1(t, at + 6);
-  const day = d1(t, at + 8) * 10 + d1(t, at + 9);
-  const hour = d1(t, at + 11) * 10 + d1(t, at + 12);
-  const minute = d1(t, at + 14) * 10 + d1(t, at + 15);
-  const second = d1(t, at + 17) * 10 + d1(t, at + 18);
-  // NaN (a non-digit) fails every comparison below
-  if (!(year >= 1970 && month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59)) return false;
+export function isPlainSecond(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  if (!(year >= 1970 && month >= 1 && month <= 12 && day >= 1 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59)) return false;
   if (day <= 28) return true;
   const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
+}
+
+/** Whether t[at, at+19) is `YYYY-MM-DD?HH:MM:SS` (? is `sep`) naming a plain second (isPlainSecond). */
+export function isPlainUtcSecond(t: string, at: number, sep: number): boolean {
+  if (t.charCodeAt(at + 4) !== 0x2d || t.charCodeAt(at + 7) !== 0x2d || t.charCodeAt(at + 10) !== sep || t.charCodeAt(at + 13) !== 0x3a || t.charCodeAt(at + 16) !== 0x3a) return false;
+  const hi = twoDigits(t, at);
+  const lo = twoDigits(t, at + 2);
+  if (hi < 0 || lo < 0) return false;
+  return isPlainSecond(hi * 100 + lo, twoDigits(t, at + 5), twoDigits(t, at + 8), twoDigits(t, at + 11), twoDigits(t, at + 14), twoDigits(t, at + 17));
 }
 
 /**
