@@ -17,7 +17,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerInfo } from '../../src/model/container.js';
 import type { RawLine } from '../../src/model/event.js';
-import { LogDemuxer } from '../../src/sources/docker/demux.js';
+import { DOCKER_STAMP_RE, LogDemuxer } from '../../src/sources/docker/demux.js';
 import { containerInfoFromInspect, jsonFileLogOf } from '../../src/sources/docker/inspect.js';
 import { openDockerSources } from '../../src/sources/docker/index.js';
 import {
@@ -28,7 +28,7 @@ import {
   STAMP_BYTES,
   writeStamp,
 } from '../../src/sources/docker/json-file.js';
-import { DockerLogSource, type DockerLogOptions } from '../../src/sources/docker/log-source.js';
+import { DockerLogSource, dockerStampToInstant, splitDockerStamp, type DockerLogOptions } from '../../src/sources/docker/log-source.js';
 import { dockerUnavailableReason, ETCD_IMAGE, testDocker } from '../helpers/docker-cluster.js';
 import { runs } from '../fuzz/arbitraries.js';
 
@@ -250,6 +250,27 @@ describe('entries to the demultiplexer output (no engine)', () => {
     expect(direct.conv.lineCounts).toEqual(api.demux.lineCounts);
     expect(direct.conv.truncatedLines).toBe(1);
     expect(Math.min(...direct.chunks.slice(0, -1).map((c) => c.length))).toBeGreaterThanOrEqual(256 * 1024);
+  });
+
+  it('splits the engine\'s fixed stamps off lines as the regular expressions do', () => {
+    const slow = (text: string) => {
+      // the general form, as splitDockerStamp reads any stamp
+      const m = DOCKER_STAMP_RE.exec(text);
+      if (!m) return { text, ts: undefined };
+      const ts = dockerStampToInstant(m[1]!);
+      return ts === null ? { text, ts: undefined } : { text: text.slice(m[0].length), ts };
+    };
+    const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
+    const stamp = fc.tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2), digits(9)).map(([y, mo, d, h, mi, s, f]) => `${y}-${mo}-${d}T${h}:${mi}:${s}.${f}Z`);
+    const noise = fc.constantFrom('', 'x', ' ', '  ', '\t', 'Z', '+02:00 ', '.5', ':');
+    fc.assert(
+      fc.property(stamp, noise, fc.string({ maxLength: 8 }), fc.integer({ min: 0, max: 40 }), (st, mid, rest, cut) => {
+        const text = `${st}${mid} ${rest}`;
+        for (const t of [text, text.slice(0, cut), `${st} ${rest}`, st.replace('T', ' ') + ' x']) expect(splitDockerStamp(t)).toEqual(slow(t));
+      }),
+      { numRuns: runs(1000) },
+    );
+    expect(splitDockerStamp('2026-11-22T04:01:22.129392381Z hello')).toEqual({ text: 'hello', ts: '2026-11-22T04:01:22.129392Z' });
   });
 
   it('reads entries in any key order or case, with attrs, through the general decoder', () => {

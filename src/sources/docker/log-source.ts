@@ -89,11 +89,32 @@ export function dockerStampToInstant(stamp: string): string | null {
   return `${new Date(ms).toISOString().slice(0, 19)}.${frac}Z`;
 }
 
+/** Positions of the digits in `2026-11-22T04:01:22.129392381Z `. */
+const FIXED_STAMP_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23, 24, 25, 26, 27, 28];
+
+/**
+ * The engine's own stamp (RFC3339NanoFixed: nine fraction digits, Z, then a space), which is what
+ * every line from the API or the json-file files starts with, in its canonical instant form;
+ * null for anything else (the regular expressions then decide). Two regular expressions a line
+ * were a fifth of the time spent reading 600k lines.
+ */
+function fixedStampInstant(text: string): string | null {
+  if (text.length < 31 || text.charCodeAt(30) !== 0x20 || text.charCodeAt(29) !== 0x5a || text.charCodeAt(19) !== 0x2e) return null;
+  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x54 || text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a) return null;
+  for (const k of FIXED_STAMP_DIGITS) {
+    const c = text.charCodeAt(k);
+    if (c < 0x30 || c > 0x39) return null;
+  }
+  return `${text.slice(0, 26)}Z`;
+}
+
 /**
  * The docker stamp is taken off every line into `transportTs`, so parsers see etcd's own line
  * and use the stamp only when the line has no time of its own.
  */
 export function splitDockerStamp(text: string): { text: string; ts: string | undefined } {
+  const fixed = fixedStampInstant(text);
+  if (fixed !== null) return { text: text.slice(31), ts: fixed };
   const m = DOCKER_STAMP_RE.exec(text);
   if (!m) return { text, ts: undefined };
   const ts = dockerStampToInstant(m[1]!);
