@@ -6,6 +6,8 @@ import type { TimelineEntry } from '../model/report.js';
 import { HEX_ID, memberNameOf } from './identity.js';
 
 const MAX_LIST = 32;
+/** Holds one of the election, leader and quorum phrases observe looks for. */
+const RAFT_PHRASES = / is starting a new election at term | leader |stepped down to follower since quorum is not active/;
 const TIMELINE_HEAD = 150;
 const TIMELINE_TAIL = 250;
 
@@ -211,9 +213,14 @@ export class ClusterModelBuilder {
     let fInit: unknown, fPeerUrls: unknown, fClientUrls: unknown, fAdded: unknown, fRecovered: unknown, fAddedUrls: unknown;
     let fRecoveredUrls: unknown, fRemoved: unknown, fTerm: unknown, fRaftLocal: unknown, fLeader: unknown, fLostLeader: unknown;
     let fRemotePeer: unknown, fPeer: unknown, fError: unknown;
+    let hasNameField = false;
     for (const key in f) {
       switch (key) {
         case 'local-member-id': fLocal = f[key]; break;
+        case 'name':
+        case 'local-member-attributes':
+          hasNameField = true;
+          break;
         case 'cluster-id': fCluster = f[key]; break;
         case 'initial-cluster-state': fIcs = f[key]; break;
         case 'initial-cluster': fIc = f[key]; break;
@@ -253,7 +260,8 @@ export class ClusterModelBuilder {
       const cid = str(fCluster);
       if (cid) moveToEnd(n.clusterIds, cid);
     }
-    const name = memberNameOf(e);
+    // memberNameOf gives a name only from these two fields or a `published {Name:` message
+    const name = hasNameField || msg.startsWith('published {Name:') ? memberNameOf(e) : null;
     if (name) {
       n.name = name;
       // A published member's attributes name the member behind its own ID.
@@ -290,9 +298,11 @@ export class ClusterModelBuilder {
     if (Number.isFinite(term) && term > n.maxTerm && e.component === 'raft') n.maxTerm = term;
     const raftLocal = str(fRaftLocal);
     if (raftLocal && HEX_ID.test(raftLocal) && n.memberIds.length === 0) moveToEnd(n.memberIds, raftLocal);
-    if (msg.includes(' is starting a new election at term ')) n.elections++;
+    // one scan says whether any of the phrases below is there (most messages hold none)
+    const raftPhrase = RAFT_PHRASES.test(msg);
+    if (raftPhrase && msg.includes(' is starting a new election at term ')) n.elections++;
     // each of the three leader messages below holds ' leader '
-    if (msg.includes(' leader ')) {
+    if (raftPhrase && msg.includes(' leader ')) {
       const leader = str(fLeader);
       if (leader && (msg.includes(' elected leader ') || msg.includes(' changed leader from '))) {
         if (n.leader !== leader) n.leaderChanges++;
@@ -314,7 +324,7 @@ export class ClusterModelBuilder {
         this.mark(e, 'leader', `became leader at term ${fTerm ?? '?'}`);
       }
     }
-    if (msg.includes('stepped down to follower since quorum is not active')) {
+    if (raftPhrase && msg.includes('stepped down to follower since quorum is not active')) {
       n.steppedDownForQuorum++;
       n.leader = null;
       n.lostLeaderAt = e.ts;
