@@ -218,11 +218,11 @@ export class DockerLogSource implements LineSource {
         return;
       }
       // Every chunk ends with a whole line, and the reader had read whole every chunk it took.
-      const tail = direct.lastLineBefore(this.stats.bytes);
+      const tail = this.stats.bytes === 0 ? Buffer.alloc(0) : direct.lastLineBefore(this.stats.bytes);
       if (tail === null) throw new SourceError(this.name, `its json-file log could not be read to the end: ${failure.message}`);
       this.warnings.push(`its json-file log could not be read directly to the end (${failure.message}); the rest was read through the Engine API`);
       this.readVia = 'json-file+api';
-      resume = { bytes: this.stats.bytes, tail };
+      if (this.stats.bytes > 0) resume = { bytes: this.stats.bytes, tail };
     } else {
       this.readVia = 'api';
     }
