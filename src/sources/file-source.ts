@@ -39,6 +39,7 @@ interface StreamFactory {
 }
 
 class StreamSource implements LineSource {
+  readonly takesQuiet = true;
   readonly stats: LineReaderStats = newReaderStats();
   readonly warnings: string[] = [];
 
@@ -95,9 +96,9 @@ class StreamSource implements LineSource {
   }
 }
 
-/** The sources whose `lines(quiet, planner)` take a quiet-line filter (files and stdin). */
+/** The sources whose `lines(quiet, planner)` take a quiet-line filter (files, stdin, containers). */
 export function takesQuietFilter(source: LineSource): source is LineSource & { lines(quiet?: QuietLineFilter, planner?: ChunkPlanner): AsyncIterable<RawLine> } {
-  return source instanceof StreamSource;
+  return source.takesQuiet === true;
 }
 
 function openFile(file: string, regular: boolean): Readable | AsyncGenerator<Buffer> {

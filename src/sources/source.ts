@@ -11,6 +11,11 @@ export interface LineSource {
   nodeOrigin?: NodeOrigin;
   /** Size in bytes when known ahead (files), for progress. */
   size?: number;
+  /**
+   * True when `lines(quiet)` takes a quiet-line filter (line-reader.ts QuietLineFilter): routine
+   * lines are then handed to it on raw bytes instead of being yielded.
+   */
+  readonly takesQuiet?: boolean;
   /** Lines as read; stats and warnings are final once the iteration ends. May throw SourceError. */
   lines(): AsyncIterable<RawLine>;
   readonly stats: LineReaderStats;
