@@ -3,7 +3,7 @@
 import type { NodeOrigin } from '../model/event.js';
 import { stripAnsi } from './ansi.js';
 import { flatCopy } from './flat.js';
-import { isoToInstant, syslogToInstant, type TimeZoneSpec, UTC } from './time.js';
+import { isoToInstant, isPlainUtcSecond, plainUtcInstant, syslogToInstant, type TimeZoneSpec, UTC } from './time.js';
 
 export interface Unwrapped {
   /** etcd's own line, with every recognised prefix removed. */
@@ -25,9 +25,11 @@ export interface UnwrapOptions {
 }
 
 // 2026-11-22T02:33:25.764708123Z stderr F <line>   (Kubernetes CRI log files; P marks a partial line)
-const CRI_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) (stdout|stderr) ([FP]) ?/;
+//   /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) (stdout|stderr) ([FP]) ?/
 // 2026-11-22T02:33:25.764708123Z <line>   (docker logs --timestamps; also after compose/kubectl prefixes)
-const DOCKER_TS_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) /;
+//   /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) /
+// Both are read by hand (zonedStampEnd, criPrefixEnd; test/parsers/prefixes-fast.test.ts holds
+// them equal to these regexes): one of them starts every line docker or Kubernetes hands over.
 // etcd1  | <line>   and compose v2   etcd1-1  | <line>
 const COMPOSE_RE = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,127}?)\s+\| ?/;
 // [pod/etcd-0/etcd] <line>   (kubectl logs --prefix; also [etcd-0/etcd] in older kubectl)
@@ -65,17 +67,58 @@ function serviceName(name: string): string | null {
   return known;
 }
 
+const isDigitAt = (t: string, i: number): boolean => {
+  const c = t.charCodeAt(i);
+  return c >= 0x30 && c <= 0x39;
+};
+
+/** Where the zoned stamp CRI_RE and DOCKER_TS_RE begin with ends (its group 1's length), or -1. */
+export function zonedStampEnd(t: string): number {
+  if (t.length < 20) return -1;
+  for (const i of STAMP_DIGITS) if (!isDigitAt(t, i)) return -1;
+  if (t.charCodeAt(4) !== 0x2d || t.charCodeAt(7) !== 0x2d || t.charCodeAt(10) !== 0x54 || t.charCodeAt(13) !== 0x3a || t.charCodeAt(16) !== 0x3a) return -1;
+  let p = 19;
+  if (t.charCodeAt(p) === 0x2e) {
+    let q = p + 1;
+    while (q - p - 1 < 10 && isDigitAt(t, q)) q++;
+    const n = q - p - 1;
+    if (n === 0 || n > 9) return -1;
+    p = q;
+  }
+  const z = t.charCodeAt(p);
+  if (z === 0x5a /* Z */) return p + 1;
+  if ((z === 0x2b || z === 0x2d) && isDigitAt(t, p + 1) && isDigitAt(t, p + 2) && t.charCodeAt(p + 3) === 0x3a && isDigitAt(t, p + 4) && isDigitAt(t, p + 5)) return p + 6;
+  return -1;
+}
+const STAMP_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+
+/** The length of CRI_RE's whole match, given where its stamp ends (zonedStampEnd), or -1. */
+export function criPrefixEnd(t: string, stampEnd: number): number {
+  if (t.charCodeAt(stampEnd) !== 0x20) return -1;
+  const s = stampEnd + 1;
+  if (!t.startsWith('stdout ', s) && !t.startsWith('stderr ', s)) return -1;
+  const fp = t.charCodeAt(s + 7);
+  if (fp !== 0x46 && fp !== 0x50) return -1;
+  return t.charCodeAt(s + 8) === 0x20 ? s + 9 : s + 8;
+}
+
+/** isoToInstant of the stamp t[0, end) that zonedStampEnd found, without slicing a plain UTC one. */
+function zonedStampInstant(t: string, end: number): string | null {
+  if (t.charCodeAt(end - 1) === 0x5a && isPlainUtcSecond(t, 0, 0x54)) return plainUtcInstant(t, 0, t.charCodeAt(19) === 0x2e ? 20 : 19, end - 1);
+  return isoToInstant(t.slice(0, end));
+}
+
 function takeDockerTs(u: Unwrapped, tag: string): void {
   if (!mayStartIso(u.text)) return;
-  const m = DOCKER_TS_RE.exec(u.text);
-  if (!m) return;
-  const ts = isoToInstant(m[1]!);
+  const end = zonedStampEnd(u.text);
+  if (end < 0 || u.text.charCodeAt(end) !== 0x20) return;
+  const ts = zonedStampInstant(u.text, end);
   if (ts === null) return;
   if (u.transportTs === undefined) {
     u.transportTs = ts;
     u.transportZoned = true;
   }
-  u.text = u.text.slice(m[0].length);
+  u.text = u.text.slice(end + 1);
   u.prefixes.push(tag);
 }
 
@@ -88,13 +131,14 @@ export function unwrapLine(line: string, options: UnwrapOptions = {}): Unwrapped
   const u: Unwrapped = { text: line, prefixes: [] };
 
   // The CRI form first: it is the whole line's outer layer on a Kubernetes node.
-  const cri = mayStartIso(u.text) ? CRI_RE.exec(u.text) : null;
-  if (cri) {
-    const ts = isoToInstant(cri[1]!);
+  const stampEnd = mayStartIso(u.text) ? zonedStampEnd(u.text) : -1;
+  const criEnd = stampEnd >= 0 ? criPrefixEnd(u.text, stampEnd) : -1;
+  if (criEnd >= 0) {
+    const ts = zonedStampInstant(u.text, stampEnd);
     if (ts !== null) {
       u.transportTs = ts;
       u.transportZoned = true;
-      u.text = u.text.slice(cri[0].length);
+      u.text = u.text.slice(criEnd);
       u.prefixes.push('cri');
     }
   } else {
