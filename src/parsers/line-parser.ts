@@ -2,7 +2,7 @@
 // recognises the format, adds the message's facts, and folds panic dumps into their event.
 import type { EventFields, LogEvent, NodeOrigin, ParsedLine, RawLine } from '../model/event.js';
 import { isContinuationLine, parseFormats, type LineParts } from './formats.js';
-import { messageFacts, NO_FACTS } from './message-facts.js';
+import { isPlainFacts, messageFacts, NO_FACTS } from './message-facts.js';
 import { journaldProgram, unwrapLine } from './prefixes.js';
 import { type TimeZoneSpec, UTC } from './time.js';
 
@@ -64,7 +64,7 @@ function addMessageFacts(parts: LineParts): EventFields {
   const facts = messageFacts(parts.msg, parts.component);
   let fields = parts.fields;
   if (facts !== NO_FACTS) {
-    if (isEmpty(fields) && !namesInherited(facts)) {
+    if (isEmpty(fields) && (isPlainFacts(facts) || !namesInherited(facts))) {
       // the loop below would copy every fact into an empty object, in order: one copy does it
       fields = { ...facts };
     } else {
@@ -178,8 +178,8 @@ export class LineParser {
     }
 
     // zap's panic line is followed by Go's own `panic: <same message>`: one event, not two.
-    const prev = this.lastEvent.get(node);
-    if (parts.format === 'panic' && prev && (prev.level === 'panic' || prev.level === 'fatal')) {
+    const prev = parts.format === 'panic' ? this.lastEvent.get(node) : undefined;
+    if (prev && (prev.level === 'panic' || prev.level === 'fatal')) {
       if (prev.msg.startsWith(parts.msg.slice(0, 200)) || parts.msg.startsWith(prev.msg.slice(0, 200))) {
         this.attach(prev, text);
         this.inDump.add(node);
@@ -208,7 +208,7 @@ export class LineParser {
     };
     this.lastEvent.set(node, event);
     if (event.level === 'panic' || event.level === 'fatal' || event.level === 'critical') this.inDump.add(node);
-    else this.inDump.delete(node);
+    else if (this.inDump.size > 0) this.inDump.delete(node);
     return event;
   }
 

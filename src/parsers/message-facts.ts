@@ -1219,7 +1219,18 @@ const NO_TEMPLATES: readonly MessageTemplate[] = [];
 
 function candidates(msg: string): readonly MessageTemplate[] {
   const word = firstWord(msg);
-  return BY_FIRST_WORD.get(word) ?? (HEX_ID.test(word) ? ID_TEMPLATES : NO_TEMPLATES);
+  return BY_FIRST_WORD.get(word) ?? (isHexId(word) ? ID_TEMPLATES : NO_TEMPLATES);
+}
+
+/** HEX_ID.test without a regex call: 1-16 of 0-9a-f. */
+function isHexId(word: string): boolean {
+  const n = word.length;
+  if (n === 0 || n > 16) return false;
+  for (let i = 0; i < n; i++) {
+    const c = word.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
 }
 
 /** The template a message is an instance of, and its match; undefined when none is. */
@@ -1242,6 +1253,17 @@ export function extractMessageFacts(msg: string, component: string): Record<stri
 export const NO_FACTS: Readonly<Record<string, string>> = Object.freeze({});
 const MEMO_MAX_MSG = 1024;
 const MEMO_ENTRIES = 8192;
+/** Memo entries none of whose names every object has (`constructor`, `__proto__`): see isPlainFacts. */
+const PLAIN_FACTS = new WeakSet<object>();
+
+/**
+ * Whether `facts` (from messageFacts) is known to hold no name every object has, so that `{}[name]`
+ * is undefined for each of its names and copying it whole equals copying it name by name.
+ */
+export function isPlainFacts(facts: Readonly<Record<string, string>>): boolean {
+  return PLAIN_FACTS.has(facts);
+}
+
 /** Facts by message: etcd repeats its messages, so most lines find theirs here. */
 const memo = new Map<string, { component: string; facts: Readonly<Record<string, string>> }>();
 
@@ -1257,7 +1279,14 @@ export function messageFacts(msg: string, component: string): Readonly<Record<st
   if (known !== undefined && known.component === component) return known.facts;
   const facts = computeFacts(msg, component);
   // not frozen (a copy of a frozen object is slower to make); the line parser only reads and copies it
-  if (facts !== NO_FACTS) for (const k in facts) facts[k] = flatCopy(facts[k]!);
+  if (facts !== NO_FACTS) {
+    let plain = true;
+    for (const k in facts) {
+      facts[k] = flatCopy(facts[k]!);
+      if (k in Object.prototype) plain = false;
+    }
+    if (plain) PLAIN_FACTS.add(facts);
+  }
   if (known === undefined) {
     if (memo.size >= MEMO_ENTRIES) memo.clear();
     memo.set(flatCopy(msg), { component, facts });
