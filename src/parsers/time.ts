@@ -166,6 +166,7 @@ function slowLocalToInstant(
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000'];
+const ZEROS_Z = ZEROS.map((z) => z + 'Z');
 
 /** Whether a zone is UTC itself, where a wall-clock stamp is already the instant. */
 export function isUtc(tz: TimeZoneSpec): boolean {
@@ -208,7 +209,7 @@ export function plainUtcInstant(t: string, at: number, fs: number, fe: number): 
   const n = fe - fs;
   if (t.charCodeAt(at + 10) === 0x54 && fs === at + 20 && t.charCodeAt(at + 19) === 0x2e) {
     // already `YYYY-MM-DDTHH:MM:SS.f...`
-    return n >= 6 ? t.slice(at, at + 26) + 'Z' : t.slice(at, fe) + ZEROS[6 - n]! + 'Z';
+    return n >= 6 ? t.slice(at, at + 26) + 'Z' : t.slice(at, fe) + ZEROS_Z[6 - n]!;
   }
   const frac = n >= 6 ? t.slice(fs, fs + 6) : n === 0 ? '000000' : t.slice(fs, fe) + ZEROS[6 - n]!;
   return t.slice(at, at + 10) + 'T' + t.slice(at + 11, at + 19) + '.' + frac + 'Z';
