@@ -2,11 +2,10 @@
 // literals, longest first, restarted one character after each hit so every start is tried. A literal that another
 // found literal contains is found with it, so overlapping and nested literals are never missed.
 // etcd repeats its messages, so the hits of recent texts are remembered.
-import { flatCopy } from '../parsers/flat.js';
+import { TextMemo } from '../parsers/text-memo.js';
 
-/** Texts longer than this are scanned every time; at most MEMO_ENTRIES texts are remembered. */
+/** Texts longer than this are scanned every time. */
 const MEMO_MAX_TEXT = 1024;
-const MEMO_ENTRIES = 8192;
 const NO_HITS: readonly number[] = Object.freeze([]);
 
 function escapeRegex(text: string): string {
@@ -23,7 +22,7 @@ export class AnchorSet {
   private pass = 0;
   /** The hits of the last call to find, reused between calls. */
   private readonly out: number[] = [];
-  private readonly memo = new Map<string, readonly number[]>();
+  private readonly memo = new TextMemo<readonly number[]>(13, MEMO_MAX_TEXT);
 
   constructor(literals: readonly string[]) {
     this.literals = literals;
@@ -38,12 +37,11 @@ export class AnchorSet {
 
   /** Indexes of the literals occurring in `text` (a shared array, valid until the next call). */
   find(text: string): readonly number[] {
-    if (text.length > MEMO_MAX_TEXT) return this.scanText(text);
-    const known = this.memo.get(text);
+    const memo = this.memo;
+    const known = memo.get(text);
     if (known !== undefined) return known;
     const out = this.scanText(text);
-    if (this.memo.size >= MEMO_ENTRIES) this.memo.clear();
-    this.memo.set(flatCopy(text), out.length === 0 ? NO_HITS : Object.freeze(out.slice()));
+    if (memo.admits()) memo.set(text, out.length === 0 ? NO_HITS : Object.freeze(out.slice()));
     return out;
   }
 

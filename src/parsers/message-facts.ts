@@ -5,6 +5,7 @@
 // the same fact must land under the same name whichever format a node logged in.
 
 import { flatCopy } from './flat.js';
+import { TextMemo } from './text-memo.js';
 
 /** A line this template must recognise, and exactly the facts it must give. */
 export interface MessageExample {
@@ -1251,8 +1252,9 @@ export function extractMessageFacts(msg: string, component: string): Record<stri
 }
 
 export const NO_FACTS: Readonly<Record<string, string>> = Object.freeze({});
-const MEMO_MAX_MSG = 1024;
-const MEMO_ENTRIES = 8192;
+/** Facts by message: etcd repeats its messages, so most lines find theirs here. */
+const memo = new TextMemo<{ component: string; facts: Readonly<Record<string, string>> }>(13, 1024);
+
 /** Memo entries none of whose names every object has (`constructor`, `__proto__`): see isPlainFacts. */
 const PLAIN_FACTS = new WeakSet<object>();
 
@@ -1264,19 +1266,16 @@ export function isPlainFacts(facts: Readonly<Record<string, string>>): boolean {
   return PLAIN_FACTS.has(facts);
 }
 
-/** Facts by message: etcd repeats its messages, so most lines find theirs here. */
-const memo = new Map<string, { component: string; facts: Readonly<Record<string, string>> }>();
-
 /**
  * extractMessageFacts, shared: the same object for a message seen before (with the same
  * component). For the line parser, which only reads and copies it: never change it.
  */
 export function messageFacts(msg: string, component: string): Readonly<Record<string, string>> {
-  // most messages start with a word no template starts with: that costs less than the memo's hashing
+  // most messages start with a word no template starts with: that costs less than the memo
   if (candidates(msg).length === 0) return NO_FACTS;
-  if (msg.length > MEMO_MAX_MSG) return computeFacts(msg, component);
   const known = memo.get(msg);
   if (known !== undefined && known.component === component) return known.facts;
+  if (known === undefined && !memo.admits()) return computeFacts(msg, component);
   const facts = computeFacts(msg, component);
   // not frozen (a copy of a frozen object is slower to make); the line parser only reads and copies it
   if (facts !== NO_FACTS) {
@@ -1287,12 +1286,7 @@ export function messageFacts(msg: string, component: string): Readonly<Record<st
     }
     if (plain) PLAIN_FACTS.add(facts);
   }
-  if (known === undefined) {
-    if (memo.size >= MEMO_ENTRIES) memo.clear();
-    memo.set(flatCopy(msg), { component, facts });
-  } else {
-    memo.set(msg, { component, facts });
-  }
+  memo.set(msg, { component, facts });
   return facts;
 }
 
