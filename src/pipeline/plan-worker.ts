@@ -1,40 +1,93 @@
-// A worker thread that plans regions of chunks for the quiet path (quiet-plan.ts): the main
-// thread parses while this one scans the next chunks. Every chunk goes back, planned or not.
+// A worker thread that plans chunks for the quiet path (quiet-plan.ts) while the main thread
+// parses the lines before them. It talks through shared memory only (plan-workers.ts has the
+// layout): it waits on its doorbell, takes the slots assigned to it, reads the file chunk itself
+// (or finds the bytes already in the slot), plans its region of whole lines and marks it done.
+// No message port is used per chunk: posting a message takes a lock the two threads share,
+// which stalls the main thread whenever this one is descheduled.
 import { isUtf8 } from 'node:buffer';
-import { parentPort, workerData } from 'node:worker_threads';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { workerData } from 'node:worker_threads';
 import { type PlanOptions, RegionPlanner } from './quiet-plan.js';
+import { C, DONE, FILE_TASK, S as SLOT, type SlotMemory, TASK, WAKE_MS } from './plan-slots.js';
 
-export interface PlanRequest {
-  id: number;
-  /** The chunk's shared memory, and where the chunk lies in it. */
-  sab: SharedArrayBuffer;
-  offset: number;
-  len: number;
-  from: number;
-  to: number;
-}
-
-export interface PlanReply {
-  id: number;
-  /** Null when the region is not clean (a NUL, invalid UTF-8) or planning failed. */
-  plan: Int32Array | null;
-  error?: string;
-}
-
-const data = workerData as { triggers: string[]; options: PlanOptions };
+const data = workerData as { triggers: string[]; options: PlanOptions; index: number; slots: SlotMemory[]; control: SharedArrayBuffer; path: SharedArrayBuffer };
 const planner = new RegionPlanner(data.triggers, data.options);
-const port = parentPort!;
+const control = new Int32Array(data.control);
+const pathBytes = Buffer.from(data.path);
+const slots = data.slots.map((s) => ({ ctrl: new Int32Array(s.ctrl), chunk: Buffer.from(s.chunk), plan: new Int32Array(s.plan) }));
+const mine = slots.map((_, i) => i).filter((i) => i % control[C.WORKERS]! === data.index);
+let fd = -1;
+let fdGen = -1;
+const one = Buffer.alloc(1);
 
-port.on('message', (req: PlanRequest) => {
-  const b = Buffer.from(req.sab, req.offset, req.len);
-  let plan: Int32Array | null = null;
-  let error: string | undefined;
-  try {
-    const region = b.subarray(req.from, req.to);
-    if (region.indexOf(0) < 0 && isUtf8(region)) plan = planner.plan(b, req.from, req.to, true);
-  } catch (err) {
-    error = String(err);
+/** The file of the current generation, opened on first need. */
+function file(): number {
+  const gen = control[C.PATH_GEN]!;
+  if (gen !== fdGen) {
+    if (fd >= 0) closeSync(fd);
+    fd = openSync(pathBytes.toString('utf8', 0, control[C.PATH_LEN]!), 'r');
+    fdGen = gen;
   }
-  const reply: PlanReply = { id: req.id, plan, ...(error !== undefined ? { error } : {}) };
-  port.postMessage(reply, plan !== null ? [plan.buffer as ArrayBuffer] : []);
-});
+  return fd;
+}
+
+function work(slot: (typeof slots)[number]): void {
+  const ctrl = slot.ctrl;
+  let len = ctrl[SLOT.LEN]!;
+  let carried = ctrl[SLOT.CARRIED] === 1;
+  if (ctrl[SLOT.KIND] === FILE_TASK) {
+    const offset = ctrl[SLOT.OFF_HI]! * 2 ** 32 + (ctrl[SLOT.OFF_LO]! >>> 0);
+    const f = file();
+    let got = 0;
+    while (got < len) {
+      const n = readSync(f, slot.chunk, got, len - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    len = got;
+    carried = offset > 0 && readSync(f, one, 0, 1, offset - 1) === 1 && one[0] !== 0x0a;
+  }
+  ctrl[SLOT.GOT] = len;
+  ctrl[SLOT.PLAN_LEN] = -1;
+  const b = slot.chunk;
+  const firstNl = carried ? b.indexOf(0x0a) : -1;
+  const from = carried ? (firstNl < 0 || firstNl >= len ? len : firstNl + 1) : 0;
+  const last = len > 0 ? b.lastIndexOf(0x0a, len - 1) : -1;
+  ctrl[SLOT.FROM] = from;
+  ctrl[SLOT.TO] = last;
+  if (last > from) {
+    const region = b.subarray(from, last);
+    if (region.indexOf(0) < 0 && isUtf8(region)) {
+      const plan = planner.plan(b, from, last);
+      if (plan.length <= slot.plan.length) {
+        slot.plan.set(plan);
+        ctrl[SLOT.PLAN_LEN] = plan.length;
+      }
+    }
+  }
+}
+
+for (;;) {
+  const bell = Atomics.load(control, C.BELL);
+  if (control[C.STOP] === 1) break;
+  let busy = false;
+  for (const i of mine) {
+    const slot = slots[i]!;
+    if (Atomics.load(slot.ctrl, SLOT.STATE) !== TASK) continue;
+    busy = true;
+    try {
+      work(slot);
+    } catch {
+      slot.ctrl[SLOT.GOT] = -1; // the main thread reads this chunk itself
+    }
+    Atomics.store(slot.ctrl, SLOT.STATE, DONE);
+    // a futex wake costs the waker a scheduling round: only when the main thread sleeps on it
+    if (Atomics.load(slot.ctrl, SLOT.WAITING) === 1) Atomics.notify(slot.ctrl, SLOT.STATE);
+  }
+  if (!busy) {
+    Atomics.add(control, C.SLEEPERS, 1);
+    Atomics.wait(control, C.BELL, bell, WAKE_MS);
+    Atomics.sub(control, C.SLEEPERS, 1);
+  }
+}
+if (fd >= 0) closeSync(fd);

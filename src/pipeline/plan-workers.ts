@@ -1,22 +1,25 @@
 // Worker threads that plan the quiet path ahead of the reader (plan-worker.ts): on a large input
-// the byte scan of the next chunks runs on the other cores while this thread parses the lines
-// that matter. The plans are what RegionPlanner would compute inline, so the report is the same
-// (test/perf/equivalence.test.ts runs both).
-import { existsSync } from 'node:fs';
+// the workers read the next chunks of the file and scan them on the other cores while this
+// thread parses the lines that matter. They share memory with this thread (plan-slots.ts) and
+// are driven by Atomics, never by a message per chunk. Their plans are what RegionPlanner
+// computes inline, so the report is the same (test/perf/equivalence.test.ts runs both); if a
+// worker fails, this thread reads and plans what it had.
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { chunkPool } from '../sources/chunk-pool.js';
 import { type ChunkPlanner, type PlannedChunk, wholeLineRegion } from '../sources/line-reader.js';
 import type { LineSource } from '../sources/source.js';
-import type { PlanReply, PlanRequest } from './plan-worker.js';
+import { BYTES_TASK, C, CONTROL_INTS, DONE, FILE_TASK, FREE, PATH_BYTES, PLAN_INTS, S, SLOT_INTS, type SlotMemory, TASK } from './plan-slots.js';
 import type { PlanOptions } from './quiet-plan.js';
 
 /** Inputs at least this large are planned in workers (smaller ones do not pay for starting them). */
 export const PLAN_WORKERS_FROM = 32 * 1024 * 1024;
-/** Chunks in flight per worker. */
-const DEPTH = 4;
+/** Bytes of a slot's chunk. */
+const SLOT_BYTES = 1 << 20;
+/** Slots per worker: chunks being read or planned while earlier ones are parsed. */
+const SLOTS_PER_WORKER = 4;
 
 /** Whether a source is worth planning in workers. */
 export function usePlanWorkers(source: LineSource, mode: 'auto' | 'always' | 'never' = 'auto'): boolean {
@@ -38,29 +41,53 @@ function workerScript(): string | null {
   return existsSync(built) ? built : null;
 }
 
-interface Waiting {
-  resolve: (p: PlannedChunk) => void;
+/** Atomics.waitAsync (Node 16+, ES2024): TypeScript's lib here predates it. */
+interface AtomicsWaitAsync {
+  waitAsync(array: Int32Array, index: number, value: number, timeout?: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
+interface Slot {
+  index: number;
+  mem: SlotMemory;
+  ctrl: Int32Array;
   chunk: Buffer;
-  from: number;
-  to: number;
+  plan: Int32Array;
+  /** Handed out (a task in a worker, or a chunk the reader has not released). */
+  busy: boolean;
 }
 
 export class PlanWorkers {
   private readonly workers: Worker[] = [];
+  private readonly slots: Slot[] = [];
+  private readonly free: Slot[] = [];
+  private readonly control: Int32Array;
+  private readonly pathBuf: Buffer;
+  private readonly controlMem = new SharedArrayBuffer(CONTROL_INTS * 4);
+  private readonly pathMem = new SharedArrayBuffer(PATH_BYTES);
   private started = false;
-  private turn = 0;
-  private seq = 0;
-  private readonly waiting = new Map<number, Waiting>();
   private failure: Error | null = null;
+  private stopping: Promise<void> | null = null;
+  /** The file the workers read, opened here too for what they cannot do. */
+  private fd = -1;
 
   private constructor(
     private readonly script: string,
     private readonly triggers: readonly string[],
     private readonly options: PlanOptions,
     private readonly count: number,
-  ) {}
+  ) {
+    this.control = new Int32Array(this.controlMem);
+    this.pathBuf = Buffer.from(this.pathMem);
+    this.control[C.WORKERS] = count;
+    for (let i = 0; i < count * SLOTS_PER_WORKER; i++) {
+      const mem: SlotMemory = { ctrl: new SharedArrayBuffer(SLOT_INTS * 4), chunk: new SharedArrayBuffer(SLOT_BYTES), plan: new SharedArrayBuffer(PLAN_INTS * 4) };
+      const slot: Slot = { index: i, mem, ctrl: new Int32Array(mem.ctrl), chunk: Buffer.from(mem.chunk), plan: new Int32Array(mem.plan), busy: false };
+      this.slots.push(slot);
+      this.free.push(slot);
+    }
+  }
 
-  /** A pool of `count` workers (default: one per core, up to 4: this thread parses little), started on first use. */
+  /** A pool of `count` workers (default: one per core, up to 4: this thread mostly waits), started on first use. */
   static start(triggers: readonly string[], options: PlanOptions, count?: number): PlanWorkers | null {
     const script = workerScript();
     if (script === null) return null;
@@ -71,89 +98,262 @@ export class PlanWorkers {
   private spawn(): void {
     this.started = true;
     for (let i = 0; i < this.count; i++) {
-      const w = new Worker(this.script, { workerData: { triggers: this.triggers, options: this.options } });
-      w.unref();
-      w.on('message', (reply: PlanReply) => this.onReply(reply));
+      const w = new Worker(this.script, {
+        workerData: { triggers: this.triggers, options: this.options, index: i, slots: this.slots.map((s) => s.mem), control: this.controlMem, path: this.pathMem },
+        // a planner keeps little: a small heap keeps the process's memory flat
+        resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 },
+      });
+      // kept referenced: Atomics.waitAsync alone does not keep the event loop alive (close() ends them)
       w.on('error', (err) => this.fail(err));
       w.on('exit', (code) => {
-        if (this.waiting.size > 0) this.fail(new Error(`planning worker exited (${code})`));
+        if (this.control[C.STOP] !== 1) this.fail(new Error(`planning worker exited (${code})`));
       });
       this.workers.push(w);
     }
   }
 
-  private onReply(reply: PlanReply): void {
-    const w = this.waiting.get(reply.id);
-    if (w === undefined) return;
-    this.waiting.delete(reply.id);
-    w.resolve({ chunk: w.chunk, from: w.from, to: w.to, plan: reply.plan });
-  }
-
-  /** A worker failed: stop using workers; what was in flight is planned inline (the chunks are still here). */
+  /** A worker failed: the rest is planned here (what was in its slots is redone by waitDone). */
   private fail(err: Error): void {
     this.failure ??= err;
-    for (const w of this.waiting.values()) w.resolve({ chunk: w.chunk, from: w.from, to: w.to, plan: null });
-    this.waiting.clear();
-    void this.close();
   }
 
-  /** Plan the region [from, to] of `chunk` in a worker, which reads the chunk's shared memory in place. */
-  private plan(chunk: Buffer, from: number, to: number): Promise<PlannedChunk> {
-    if (this.failure === null && !this.started) this.spawn();
-    // a chunk of a stream (stdin, gunzip) is copied into shared memory first
-    const own = chunkPool.owns(chunk) ? chunk : chunk.length <= chunkPool.size ? chunkPool.copy(chunk) : null;
-    if (this.failure !== null || own === null) return Promise.resolve({ chunk, from, to, plan: null });
-    const id = this.seq++;
-    const worker = this.workers[this.turn++ % this.workers.length]!;
-    return new Promise<PlannedChunk>((resolve) => {
-      this.waiting.set(id, { resolve, chunk: own, from, to });
-      const req: PlanRequest = { id, sab: own.buffer as SharedArrayBuffer, offset: own.byteOffset, len: own.length, from, to };
-      worker.postMessage(req);
-    });
+  private takeSlot(): Slot | null {
+    const slot = this.free.shift();
+    if (slot === undefined) return null;
+    slot.busy = true;
+    return slot;
+  }
+
+  private freeSlot(slot: Slot): void {
+    if (!slot.busy) return;
+    slot.busy = false;
+    Atomics.store(slot.ctrl, S.STATE, FREE);
+    this.free.push(slot);
+    // a file being read: its next chunk goes to the workers at once, not when the reader asks
+    this.feed?.();
+  }
+
+  /** Hands the next chunks of the file being read to free slots (set by readFile while it reads). */
+  private feed: (() => void) | null = null;
+
+  private dispatch(slot: Slot, kind: number, offset: number, len: number, carried: boolean): void {
+    if (!this.started) this.spawn();
+    const c = slot.ctrl;
+    c[S.KIND] = kind;
+    c[S.OFF_LO] = offset % 2 ** 32 | 0;
+    c[S.OFF_HI] = Math.floor(offset / 2 ** 32);
+    c[S.LEN] = len;
+    c[S.CARRIED] = carried ? 1 : 0;
+    c[S.GOT] = -1;
+    Atomics.store(c, S.STATE, TASK);
+    Atomics.add(this.control, C.BELL, 1);
+    if (Atomics.load(this.control, C.SLEEPERS) > 0) Atomics.notify(this.control, C.BELL);
+  }
+
+  /** The slot's task is done (by its worker, or here when the worker cannot). */
+  private async waitDone(slot: Slot): Promise<void> {
+    const c = slot.ctrl;
+    while (Atomics.load(c, S.STATE) === TASK) {
+      if (this.failure !== null) {
+        // no worker may still write into the slot when this thread redoes its task
+        await this.stop();
+        break;
+      }
+      Atomics.store(c, S.WAITING, 1);
+      const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(c, S.STATE, TASK, 1000);
+      if (r.async) await r.value;
+      Atomics.store(c, S.WAITING, 0);
+    }
+    if (Atomics.load(c, S.STATE) === DONE && c[S.GOT]! >= 0) return;
+    // a failed worker, or one that could not read: read the chunk here, unplanned
+    if (c[S.KIND] === FILE_TASK) {
+      const offset = c[S.OFF_HI]! * 2 ** 32 + (c[S.OFF_LO]! >>> 0);
+      let got = 0;
+      while (got < c[S.LEN]!) {
+        const n = readSync(this.fd, slot.chunk, got, c[S.LEN]! - got, offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      c[S.GOT] = got;
+    } else {
+      c[S.GOT] = c[S.LEN]!;
+    }
+    c[S.PLAN_LEN] = -1;
+    Atomics.store(c, S.STATE, DONE);
+  }
+
+  private result(slot: Slot, handed: Set<Slot>): PlannedChunk {
+    handed.add(slot);
+    const c = slot.ctrl;
+    const chunk = slot.chunk.subarray(0, c[S.GOT]!);
+    const planLen = c[S.PLAN_LEN]!;
+    return {
+      chunk,
+      from: c[S.FROM]!,
+      to: c[S.TO]!,
+      plan: planLen >= 0 ? slot.plan.subarray(0, planLen) : null,
+      release: () => {
+        handed.delete(slot);
+        this.freeSlot(slot);
+      },
+    };
+  }
+
+  /** Wait for every task handed out, so the workers hold nothing of this source. */
+  private async drain(queue: Slot[]): Promise<void> {
+    for (const slot of queue) {
+      await this.waitDone(slot);
+      this.freeSlot(slot);
+    }
+    queue.length = 0;
   }
 
   /**
-   * A ChunkPlanner for one source: keeps up to DEPTH chunks per worker in flight, hands them on
-   * in order. The first `unplannedBytes` pass unplanned (an input of unknown size may be small).
+   * A regular file of `size` bytes, read and planned by the workers chunk by chunk, in order;
+   * whatever was appended after `size` follows, read here. Each chunk must be released.
    */
-  planner(unplannedBytes = 0): ChunkPlanner {
-    return (chunks) => this.ahead(chunks, unplannedBytes);
+  async *readFile(file: string, size: number): AsyncGenerator<PlannedChunk | Buffer> {
+    const name = Buffer.from(file, 'utf8');
+    this.fd = openSync(file, 'r');
+    const queue: Slot[] = [];
+    const handed = new Set<Slot>();
+    let next = 0;
+    try {
+      if (name.length <= PATH_BYTES && this.failure === null) {
+        name.copy(this.pathBuf);
+        this.control[C.PATH_LEN] = name.length;
+        Atomics.add(this.control, C.PATH_GEN, 1);
+        this.feed = () => {
+          while (next < size && this.failure === null) {
+            const slot = this.takeSlot();
+            if (slot === null) break;
+            const len = Math.min(SLOT_BYTES, size - next);
+            this.dispatch(slot, FILE_TASK, next, len, false);
+            queue.push(slot);
+            next += len;
+          }
+        };
+        for (;;) {
+          this.feed();
+          const slot = queue.shift();
+          if (slot === undefined) break;
+          await this.waitDone(slot);
+          const got = slot.ctrl[S.GOT]!;
+          const asked = slot.ctrl[S.LEN]!;
+          const offset = slot.ctrl[S.OFF_HI]! * 2 ** 32 + (slot.ctrl[S.OFF_LO]! >>> 0);
+          if (got < asked) {
+            // the file shrank while being read: what is left is read here, from where it ends now
+            this.feed = null;
+            await this.drain(queue);
+            next = offset + got;
+            if (got === 0) {
+              this.freeSlot(slot);
+              break;
+            }
+            yield this.result(slot, handed);
+            break;
+          }
+          yield this.result(slot, handed);
+        }
+      }
+      // appended since it was measured (or all of it, without workers): read here to its end
+      for (;;) {
+        const buf = Buffer.allocUnsafe(SLOT_BYTES);
+        let got = 0;
+        while (got < buf.length) {
+          const n = readSync(this.fd, buf, got, buf.length - got, next + got);
+          if (n === 0) break;
+          got += n;
+        }
+        if (got === 0) break;
+        next += got;
+        yield buf.subarray(0, got);
+        if (got < buf.length) break;
+      }
+    } finally {
+      this.feed = null;
+      await this.drain(queue);
+      // chunks handed out and never given back (the reader stopped): the reader is done with them
+      for (const slot of handed) this.freeSlot(slot);
+      closeSync(this.fd);
+      this.fd = -1;
+    }
   }
 
-  private async *ahead(chunks: AsyncIterable<Buffer>, unplannedBytes: number): AsyncGenerator<PlannedChunk> {
-    const it = chunks[Symbol.asyncIterator]();
-    const queue: Promise<PlannedChunk>[] = [];
+  /**
+   * A ChunkPlanner for streams (stdin, gunzip): each chunk is copied into a slot and planned by
+   * a worker, in order. The first `unplannedBytes` pass unplanned (an input of unknown size may
+   * be small), as do chunks larger than a slot and planned chunks (readFile's).
+   */
+  planner(unplannedBytes = 0): ChunkPlanner {
+    return {
+      plan: (chunks) => this.ahead(chunks, unplannedBytes),
+      readFile: (file, size) => this.readFile(file, size),
+    };
+  }
+
+  private async *ahead(chunks: AsyncIterable<Buffer | PlannedChunk>, unplannedBytes: number): AsyncGenerator<Buffer | PlannedChunk> {
+    const queue: (Slot | Buffer | PlannedChunk)[] = [];
+    const handed = new Set<Slot>();
     let carried = false;
     let seen = 0;
+    const it = chunks[Symbol.asyncIterator]();
     let done = false;
     try {
       for (;;) {
-        while (!done && queue.length < DEPTH * this.count) {
+        while (!done && queue.length < this.slots.length) {
           const r = await it.next();
           if (r.done === true) {
             done = true;
             break;
           }
-          const chunk = r.value;
-          const region = chunk.length > 0 ? wholeLineRegion(chunk, carried) : null;
-          if (chunk.length > 0) carried = chunk[chunk.length - 1] !== 0x0a;
-          seen += chunk.length;
-          const skip = region === null || this.failure !== null || seen <= unplannedBytes;
-          queue.push(skip ? Promise.resolve({ chunk, from: -1, to: -1, plan: null }) : this.plan(chunk, region.from, region.to));
+          const item = r.value;
+          if (!Buffer.isBuffer(item)) {
+            queue.push(item);
+            continue;
+          }
+          const region = item.length > 0 ? wholeLineRegion(item, carried) : null;
+          const wasCarried = carried;
+          if (item.length > 0) carried = item[item.length - 1] !== 0x0a;
+          seen += item.length;
+          const slot = region !== null && seen > unplannedBytes && item.length <= SLOT_BYTES && this.failure === null ? this.takeSlot() : null;
+          if (slot === null) {
+            queue.push(item);
+            continue;
+          }
+          item.copy(slot.chunk);
+          this.dispatch(slot, BYTES_TASK, 0, item.length, wasCarried);
+          queue.push(slot);
         }
-        const next = queue.shift();
-        if (next === undefined) return;
-        yield await next;
+        const head = queue.shift();
+        if (head === undefined) return;
+        if (Buffer.isBuffer(head) || !('mem' in head)) {
+          yield head;
+          continue;
+        }
+        await this.waitDone(head);
+        yield this.result(head, handed);
       }
     } finally {
       if (!done) await it.return?.(undefined);
-      // let chunks still in flight land before the pool is closed
-      await Promise.all(queue);
+      await this.drain(queue.filter((q): q is Slot => !Buffer.isBuffer(q) && 'mem' in q));
+      for (const slot of handed) this.freeSlot(slot);
     }
   }
 
+  /** Stop the workers (once) and wait until they are gone. */
+  private stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.control[C.STOP] = 1;
+      Atomics.add(this.control, C.BELL, 1);
+      Atomics.notify(this.control, C.BELL);
+      const ws = this.workers.splice(0);
+      await Promise.all(ws.map((w) => w.terminate()));
+    })();
+    return this.stopping;
+  }
+
   async close(): Promise<void> {
-    const ws = this.workers.splice(0);
-    await Promise.all(ws.map((w) => w.terminate()));
+    await this.stop();
   }
 }

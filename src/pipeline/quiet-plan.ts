@@ -43,6 +43,7 @@ export interface PlanOptions {
 const NOT_A_SERVICE = new Set(['panic', 'goroutine', 'error', 'warning', 'info']);
 
 const ZAP_HEAD = Buffer.from('{"level":"');
+const REPLACEMENT = Buffer.from('\ufffd');
 const ZAP_TS = Buffer.from('","ts":"');
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -154,6 +155,9 @@ export class RegionPlanner {
   private readonly scanner: LiteralScanner;
   private readonly hits: number[] = [];
   private hit = 0;
+  /** Where U+FFFD stands in the region: the reader counts such lines as not valid UTF-8, so they are parsed. */
+  private readonly replacements: number[] = [];
+  private replacement = 0;
   /** Prefix names seen, and whether compose could print each (NOT_A_SERVICE). */
   private readonly names: Buffer[] = [];
   private readonly namesOk: boolean[] = [];
@@ -175,6 +179,10 @@ export class RegionPlanner {
   begin(buf: Buffer, start: number, end: number): void {
     this.scanner.scan(buf, start, end, this.hits);
     this.hit = 0;
+    const r = this.replacements;
+    r.length = 0;
+    this.replacement = 0;
+    for (let i = buf.indexOf(REPLACEMENT, start); i >= 0 && i < end; i = buf.indexOf(REPLACEMENT, i + 3)) r.push(i);
   }
 
   /** The index of the prefix name b[s, e) among those seen (added when new). */
@@ -206,6 +214,11 @@ export class RegionPlanner {
     const hits = this.hits;
     while (this.hit < hits.length && hits[this.hit]! < s) this.hit++;
     if (this.hit < hits.length && hits[this.hit]! < e) return false;
+    const r = this.replacements;
+    if (r.length > 0) {
+      while (this.replacement < r.length && r[this.replacement]! < s) this.replacement++;
+      if (this.replacement < r.length && r[this.replacement]! < e) return false;
+    }
     return e - s >= 40 && e - s <= QUIET_MAX_LINE && b[e - 1] !== 0x0d;
   }
 

@@ -7,7 +7,7 @@ import { createGunzip } from 'node:zlib';
 import type { NodeOrigin, RawLine } from '../model/event.js';
 import { describeFsError, SourceError } from './errors.js';
 import { chunkPool, readFileChunks } from './chunk-pool.js';
-import { type ChunkPlanner, type LineReaderStats, newReaderStats, type QuietLineFilter, readLines } from './line-reader.js';
+import { type ChunkPlanner, type LineReaderStats, newReaderStats, type PlannedChunk, type QuietLineFilter, readLines } from './line-reader.js';
 import { nodeFromPath } from './node-name.js';
 import type { LineSource } from './source.js';
 
@@ -50,6 +50,8 @@ class StreamSource implements LineSource {
     readonly node: string | undefined,
     readonly nodeOrigin: NodeOrigin | undefined,
     readonly size: number | undefined,
+    /** A regular (not gzipped) file's path: a planner may read it itself (ChunkPlanner.readFile). */
+    private readonly regularFile?: string,
   ) {}
 
   /**
@@ -57,9 +59,10 @@ class StreamSource implements LineSource {
    * `planner` plans its regions ahead.
    */
   async *lines(quiet?: QuietLineFilter, planner?: ChunkPlanner): AsyncIterable<RawLine> {
-    let stream: Readable | AsyncGenerator<Buffer>;
+    let stream: Readable | AsyncIterable<Buffer | PlannedChunk>;
     try {
-      stream = this.open();
+      const readFile = quiet !== undefined && this.regularFile !== undefined && this.size !== undefined ? planner?.readFile : undefined;
+      stream = readFile !== undefined ? readFile(this.regularFile!, this.size!) : this.open();
     } catch (err) {
       throw new SourceError(this.name, describeFsError(err));
     }
@@ -82,7 +85,7 @@ class StreamSource implements LineSource {
       throw new SourceError(this.name, describeFsError(err));
     } finally {
       if ('destroy' in stream) stream.destroy();
-      else await stream.return(undefined);
+      else await (stream as AsyncGenerator<unknown>).return?.(undefined);
     }
     if (this.stats.binary) throw new SourceError(this.name, 'binary data, not a log; skipped');
     if (this.stats.truncatedLines > 0) {
@@ -165,6 +168,7 @@ export async function expandInputs(
         flagged ?? fromName,
         flagged !== undefined ? 'flag' : fromName !== undefined ? 'filename' : undefined,
         size,
+        size !== undefined && !file.toLowerCase().endsWith('.gz') ? file : undefined,
       ),
     );
   };

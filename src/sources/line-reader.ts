@@ -50,13 +50,17 @@ export interface PlannedChunk {
   from: number;
   to: number;
   plan: Int32Array | null;
+  /** Give the chunk's memory back (instead of LineReaderOptions.release) once it is done. */
+  release?: () => void;
 }
 
-/**
- * Plans chunks ahead of the reader (in worker threads): gets the UTF-8 chunks in order and gives
- * each back, in the same order, with the plan of its region of whole lines.
- */
-export type ChunkPlanner = (chunks: AsyncIterable<Buffer>) => AsyncIterable<PlannedChunk>;
+/** Plans chunks ahead of the reader (in worker threads, pipeline/plan-workers.ts). */
+export interface ChunkPlanner {
+  /** The UTF-8 chunks in order, each given back in the same order, planned when it can be. */
+  plan(chunks: AsyncIterable<Buffer | PlannedChunk>): AsyncIterable<Buffer | PlannedChunk>;
+  /** A regular file of `size` bytes read and planned ahead, as readLines' input. */
+  readFile?(file: string, size: number): AsyncIterable<Buffer | PlannedChunk>;
+}
 
 /**
  * The region of whole lines of a chunk the quiet filter is offered: from the first line that
@@ -117,11 +121,23 @@ const BOM_BYTES = 3;
  * The stream's chunks, with its first bytes held back until a byte order mark can be told: a
  * pipe may hand over a first chunk of one byte, which would read a UTF-16 file as UTF-8.
  */
-async function* withWholeHead(stream: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+async function* withWholeHead(stream: AsyncIterable<Buffer | string | PlannedChunk>): AsyncGenerator<Buffer | PlannedChunk> {
   let head: Buffer[] | null = [];
   let n = 0;
   for await (const chunkIn of stream) {
-    const chunk: Buffer = typeof chunkIn === 'string' ? Buffer.from(chunkIn) : (chunkIn as Buffer);
+    if (typeof chunkIn !== 'string' && !Buffer.isBuffer(chunkIn)) {
+      // a planned chunk (a file read ahead): whole from the start, but not after a short head
+      if (head !== null && n > 0) {
+        const held = Buffer.concat(head);
+        head = null;
+        yield held;
+        chunkIn.plan = null;
+      }
+      head = null;
+      yield chunkIn;
+      continue;
+    }
+    const chunk: Buffer = typeof chunkIn === 'string' ? Buffer.from(chunkIn) : chunkIn;
     if (head === null) {
       yield chunk;
       continue;
@@ -142,7 +158,7 @@ async function* withWholeHead(stream: AsyncIterable<Buffer | string>): AsyncGene
  * iteration ends. Throws only what the stream itself throws (a read error).
  */
 export async function* readLines(
-  stream: AsyncIterable<Buffer | string>,
+  stream: AsyncIterable<Buffer | string | PlannedChunk>,
   stats: LineReaderStats,
   options: LineReaderOptions = {},
 ): AsyncGenerator<TextLine> {
@@ -178,37 +194,49 @@ export async function* readLines(
   };
 
   // The stream's chunks after the first has told the encoding; UTF-16 is decoded right here.
-  const counted = async function* (): AsyncGenerator<Buffer> {
-    for await (const chunkIn of withWholeHead(stream)) {
-      let chunk: Buffer = chunkIn;
+  const counted = async function* (): AsyncGenerator<Buffer | PlannedChunk> {
+    for await (const item of withWholeHead(stream)) {
+      const planned = Buffer.isBuffer(item) ? null : item;
+      let chunk: Buffer = planned === null ? (item as Buffer) : planned.chunk;
       stats.bytes += chunk.length;
       options.onBytes?.(stats.bytes);
       if (first) {
         first = false;
         const { encoding, bom } = detectEncoding(chunk);
         stats.encoding = encoding;
-        if (bom) chunk = chunk.subarray(bom);
+        if (bom) {
+          chunk = chunk.subarray(bom);
+          if (planned !== null) {
+            // offsets move: the plan no longer fits
+            planned.chunk = chunk;
+            planned.plan = null;
+          }
+        }
         if (encoding === 'utf-16le' || encoding === 'utf-16be') {
           // The decoder carries a code unit split across chunks (an odd byte, a surrogate half).
           utf16 = new TextDecoder(encoding);
         } else if (looksBinary(chunk)) {
           stats.binary = true;
-          return;
         }
       }
       if (utf16) {
         // UTF-16 files are rare and small (Windows exports): decode to text, split by the caller.
         utf16Parts.push(...(utf16Carry + utf16.decode(chunk, { stream: true })).split('\n'));
         utf16Carry = utf16Parts.pop() ?? '';
+        planned?.release?.();
         yield EMPTY; // the caller yields the decoded lines before the next chunk is read
         continue;
       }
-      yield chunk;
+      if (stats.binary) {
+        planned?.release?.();
+        return;
+      }
+      yield planned ?? chunk;
     }
   };
   const utf16Parts: string[] = [];
   const quiet = maxLine >= QUIET_MAX_LINE ? options.quiet : undefined;
-  const chunks: AsyncIterable<Buffer | PlannedChunk> = quiet !== undefined && options.planner !== undefined ? options.planner(counted()) : counted();
+  const chunks: AsyncIterable<Buffer | PlannedChunk> = quiet !== undefined && options.planner !== undefined ? options.planner.plan(counted()) : counted();
 
   for await (const item of chunks) {
     if (utf16Parts.length > 0) {
@@ -306,7 +334,8 @@ export async function* readLines(
       }
     }
     if (quietFrom >= 0) quiet!.endChunk();
-    options.release?.(chunk);
+    if (planned?.release !== undefined) planned.release();
+    else options.release?.(chunk);
   }
   for (const p of utf16Parts) yield emitString(p);
   if (stats.binary) return;

@@ -87,6 +87,7 @@ describe('quiet path equals parsing every line', () => {
       'etcd1_1  | 2026-11-22 03:59:46.000001 N | rafthttp: a notice',
       'etcd1_1  | 2026-11-22 03:59:47.000001 I | rafthttp: a "quoted \\"thing\\""',
       'etcd1_1  | 2026-11-22 03:59:48.000001 I | rafthttp: ends with CR\r',
+      'etcd1_1  | 2026-11-22 03:59:48.000002 I | rafthttp: replaced bytes \ufffd\ufffd here (counted as not valid UTF-8)',
       'etcd2_1  | 2026-11-22 03:59:48.000001 I | rafthttp: first line of a new node',
       'etcd2_1  | 2026-11-22 03:59:49.000001 I | rafthttp: second line of it',
       'panic_1  | 2026-11-22 03:59:49.000001 I | rafthttp: not a service name',
