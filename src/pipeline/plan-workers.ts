@@ -87,9 +87,11 @@ export class PlanWorkers {
     }
   }
 
-  /** A pool of `count` workers (default: one per core, up to 4: this thread mostly waits), started on first use. */
-  static start(triggers: readonly string[], options: PlanOptions, count?: number): PlanWorkers | null {
-    const script = workerScript();
+  /**
+   * A pool of `count` workers (default: one per core, up to 4: this thread mostly waits), started
+   * on first use. `script` replaces the worker's script (tests start failing workers with it).
+   */
+  static start(triggers: readonly string[], options: PlanOptions, count?: number, script = workerScript()): PlanWorkers | null {
     if (script === null) return null;
     const n = count ?? Math.max(1, Math.min(4, os.availableParallelism()));
     return new PlanWorkers(script, triggers, options, n);
