@@ -10,13 +10,17 @@ export const PATH_BYTES = 16 * 1024;
 
 /** Slot control words: state, then the task and its result. */
 /** WAITING: the main thread waits on this slot's state (only then does the worker wake it). */
-export const S = { STATE: 0, KIND: 1, OFF_LO: 2, OFF_HI: 3, LEN: 4, CARRIED: 5, GOT: 6, FROM: 7, TO: 8, PLAN_LEN: 9, WAITING: 10 } as const;
+export const S = { STATE: 0, KIND: 1, OFF_LO: 2, OFF_HI: 3, LEN: 4, CARRIED: 5, GOT: 6, FROM: 7, TO: 8, PLAN_LEN: 9, WAITING: 10, SEQ: 11 } as const;
 export const SLOT_INTS = 16;
 
-/** Slot states. */
+/**
+ * Slot states. A worker claims a task (TASK -> WORKING, compare-and-exchange) before it works
+ * on it, so two workers never take the same one.
+ */
 export const FREE = 0;
 export const TASK = 1;
 export const DONE = 2;
+export const WORKING = 3;
 
 /** Task kinds: read `len` bytes of the current file at the offset, or plan the bytes already in the slot. */
 export const FILE_TASK = 1;

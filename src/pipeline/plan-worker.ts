@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { type PlanOptions, RegionPlanner } from './quiet-plan.js';
-import { C, DONE, FILE_TASK, S as SLOT, type SlotMemory, TASK, WAKE_MS } from './plan-slots.js';
+import { C, DONE, FILE_TASK, S as SLOT, type SlotMemory, TASK, WAKE_MS, WORKING } from './plan-slots.js';
 
 const data = workerData as { triggers: string[]; options: PlanOptions; index: number; slots: SlotMemory[]; control: SharedArrayBuffer; path: SharedArrayBuffer };
 const planner = new RegionPlanner(data.triggers, data.options);
@@ -70,11 +70,14 @@ function work(slot: (typeof slots)[number]): void {
 for (;;) {
   const bell = Atomics.load(control, C.BELL);
   if (control[C.STOP] === 1) break;
-  let busy = false;
+  // the oldest task first: the main thread needs the chunks in order
+  let slot: (typeof slots)[number] | null = null;
   for (const i of mine) {
-    const slot = slots[i]!;
-    if (Atomics.load(slot.ctrl, SLOT.STATE) !== TASK) continue;
-    busy = true;
+    const s = slots[i]!;
+    if (Atomics.load(s.ctrl, SLOT.STATE) === TASK && (slot === null || s.ctrl[SLOT.SEQ]! - slot.ctrl[SLOT.SEQ]! < 0)) slot = s;
+  }
+  if (slot !== null) {
+    if (Atomics.compareExchange(slot.ctrl, SLOT.STATE, TASK, WORKING) !== TASK) continue; // the main thread took it
     try {
       work(slot);
     } catch {
@@ -83,11 +86,10 @@ for (;;) {
     Atomics.store(slot.ctrl, SLOT.STATE, DONE);
     // a futex wake costs the waker a scheduling round: only when the main thread sleeps on it
     if (Atomics.load(slot.ctrl, SLOT.WAITING) === 1) Atomics.notify(slot.ctrl, SLOT.STATE);
+    continue;
   }
-  if (!busy) {
-    Atomics.add(control, C.SLEEPERS, 1);
-    Atomics.wait(control, C.BELL, bell, WAKE_MS);
-    Atomics.sub(control, C.SLEEPERS, 1);
-  }
+  Atomics.add(control, C.SLEEPERS, 1);
+  Atomics.wait(control, C.BELL, bell, WAKE_MS);
+  Atomics.sub(control, C.SLEEPERS, 1);
 }
 if (fd >= 0) closeSync(fd);

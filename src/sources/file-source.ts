@@ -63,6 +63,8 @@ class StreamSource implements LineSource {
     try {
       const readFile = quiet !== undefined && this.regularFile !== undefined && this.size !== undefined ? planner?.readFile : undefined;
       stream = readFile !== undefined ? readFile(this.regularFile!, this.size!) : this.open();
+      // chunks the planner reads come planned: planning them again would only hold them back
+      if (readFile !== undefined) planner = undefined;
     } catch (err) {
       throw new SourceError(this.name, describeFsError(err));
     }
