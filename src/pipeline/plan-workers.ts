@@ -318,7 +318,8 @@ export class PlanWorkers {
     let done = false;
     try {
       for (;;) {
-        while (!done && queue.length < this.slots.length) {
+        // one slot is always left for the chunk the reader holds
+        while (!done && queue.length < this.slots.length - 1) {
           const r = await it.next();
           if (r.done === true) {
             done = true;
