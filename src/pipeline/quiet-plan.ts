@@ -182,7 +182,11 @@ export class RegionPlanner {
     const r = this.replacements;
     r.length = 0;
     this.replacement = 0;
-    for (let i = buf.indexOf(REPLACEMENT, start); i >= 0 && i < end; i = buf.indexOf(REPLACEMENT, i + 3)) r.push(i);
+    // by its first byte (memchr; a 3-byte needle takes a much slower search), then the other two
+    const region = buf.subarray(start, end);
+    for (let i = region.indexOf(0xef); i >= 0; i = region.indexOf(0xef, i + 1)) {
+      if (region[i + 1] === REPLACEMENT[1] && region[i + 2] === REPLACEMENT[2]) r.push(start + i);
+    }
   }
 
   /** The index of the prefix name b[s, e) among those seen (added when new). */
@@ -436,8 +440,9 @@ export class RegionPlanner {
         out[at + 1] = shape.ts;
         out[at + 2] = shape.ts;
       } else {
-        if (stampLess(b, kind, shape.ts, out[at + 1]!)) out[at + 1] = shape.ts;
+        // logs mostly rise: a stamp not before the latest cannot be before the earliest
         if (!stampLess(b, kind, shape.ts, out[at + 2]!)) out[at + 2] = shape.ts;
+        else if (stampLess(b, kind, shape.ts, out[at + 1]!)) out[at + 1] = shape.ts;
       }
       out[at]!++;
       out[g + G_LAST] = shape.text;
