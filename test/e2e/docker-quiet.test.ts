@@ -29,6 +29,8 @@ import type { DockerLogSource } from '../../src/sources/docker/log-source.js';
 import { dockerUnavailableReason, testDocker } from '../helpers/docker-cluster.js';
 import { buildPrinter, type Rec, removeContainers, runPrinter } from '../helpers/printer.js';
 import { catalog } from '../helpers/run-pipeline.js';
+// @ts-expect-error plain JS helper of the benchmark (mulberry32, as its generator uses)
+import { rng } from '../../scripts/bench/generate.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PREFIX = 'etcddoctor-quiet-';
@@ -47,18 +49,6 @@ it.runIf(unavailable !== null && !!process.env.ETCDDOCTOR_REQUIRE_DOCKER)('has a
 
 // ---------------------------------------------------------------------------------------------
 // What the containers print
-
-/** mulberry32, as the benchmark's generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Bench-like lines of node i (0..2), as records: written in three different ways, one per container. */
 function nodeRecs(i: number, text: string): Rec[] {
@@ -109,7 +99,7 @@ function zapLine(level: string, ts: string, caller: string, msg: string, extra =
 
 /** A member's log with edge cases among routine lines; stdout and stderr mixed. */
 function edgeRecs(): Rec[] {
-  const rand = rng(11);
+  const rand = (rng as (seed: number) => () => number)(11);
   const recs: Rec[] = [];
   let n = 0;
   const put = (line: string | Buffer): void => {

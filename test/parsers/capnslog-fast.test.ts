@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventFields, Level } from '../../src/model/event.js';
 import { type LineParts, parseCapnslog } from '../../src/parsers/formats.js';
 import { localToInstant, parseTimeZone, type TimeZoneSpec, UTC } from '../../src/parsers/time.js';
+import { rng } from '../helpers/rng.js';
 
 // The regex version, verbatim.
 const CAPNSLOG_LEVELS: Record<string, Level> = { C: 'critical', E: 'error', W: 'warn', N: 'notice', I: 'info', D: 'debug', T: 'debug' };
@@ -16,16 +17,6 @@ function refCapnslog(line: string, o: { tz?: TimeZoneSpec }): LineParts | null {
   const fields: EventFields = {};
   if (m[8]) fields.caller = m[8];
   return { format: 'capnslog', ts, level: CAPNSLOG_LEVELS[m[9]!] ?? 'info', component: m[10] ?? '', msg: line.slice(m[0].length), fields };
-}
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SAMPLES = [

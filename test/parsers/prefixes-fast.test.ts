@@ -2,19 +2,10 @@
 // they replaced, on real prefixes and on prefixes mutated at every position.
 import { describe, expect, it } from 'vitest';
 import { criPrefixEnd, zonedStampEnd } from '../../src/parsers/prefixes.js';
+import { rng } from '../helpers/rng.js';
 
 const CRI_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) (stdout|stderr) ([FP]) ?/;
 const DOCKER_TS_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) /;
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SAMPLES = [
   '2026-11-22T02:33:25.764708123Z stderr F 2026-11-22 02:33:25.764708 I | etcdmain: etcd Version: 3.4.23',

@@ -2,6 +2,7 @@
 // instant (or null) for every stamp, in UTC, fixed offsets and IANA zones across DST changes.
 import { describe, expect, it } from 'vitest';
 import { isoToInstant, localToInstant, parseTimeZone, type TimeZoneSpec, UTC } from '../../src/parsers/time.js';
+import { rng } from '../helpers/rng.js';
 
 // The algorithm before the shortcuts, kept verbatim as the reference.
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -57,17 +58,6 @@ function outcome(f: () => string | null): string | null {
   } catch {
     return 'throws';
   }
-}
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const zones: TimeZoneSpec[] = [UTC, parseTimeZone('+08:00')!, parseTimeZone('-0530')!, parseTimeZone('Europe/Berlin')!, parseTimeZone('America/New_York')!, parseTimeZone('Australia/Lord_Howe')!];

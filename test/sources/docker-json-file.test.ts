@@ -31,6 +31,7 @@ import {
 import { DockerLogSource, dockerStampToInstant, splitDockerStamp, type DockerLogOptions } from '../../src/sources/docker/log-source.js';
 import { dockerUnavailableReason, ETCD_IMAGE, testDocker } from '../helpers/docker-cluster.js';
 import { runs } from '../fuzz/arbitraries.js';
+import { PRINTER_C } from '../helpers/printer.js';
 
 const run = promisify(execFile);
 
@@ -397,31 +398,6 @@ it.runIf(unavailable !== null && !!process.env.ETCDDOCTOR_REQUIRE_DOCKER)('has a
 
 const PREFIX = 'etcddoctor-jsonfile-';
 
-/** Plays a script of records [fd][length, 4 bytes big-endian][bytes]: each written whole to fd 1 or 2. */
-const PRINTER_C = `
-#include <unistd.h>
-#include <fcntl.h>
-static unsigned char buf[4 << 20];
-static long readn(int fd, unsigned char *b, long n) {
-  long got = 0;
-  while (got < n) { long r = read(fd, b + got, n - got); if (r <= 0) break; got += r; }
-  return got;
-}
-int main(int argc, char **argv) {
-  int fd = open(argv[1], O_RDONLY);
-  if (fd < 0) return 2;
-  unsigned char h[5];
-  for (;;) {
-    long r = readn(fd, h, 5);
-    if (r == 0) return 0;
-    if (r < 5) return 3;
-    long n = ((long)h[1] << 24) | (h[2] << 16) | (h[3] << 8) | h[4];
-    if (n > (long)sizeof buf || readn(fd, buf, n) != n) return 4;
-    long off = 0;
-    while (off < n) { long w = write(h[0], buf + off, n - off); if (w <= 0) return 5; off += w; }
-  }
-}
-`;
 
 type Rec = [1 | 2, string | Buffer];
 
