@@ -4,11 +4,11 @@
 // (or finds the bytes already in the slot), plans its region of whole lines and marks it done.
 // No message port is used per chunk: posting a message takes a lock the two threads share,
 // which stalls the main thread whenever this one is descheduled.
-import { isUtf8 } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { type PlanOptions, RegionPlanner } from './quiet-plan.js';
 import { C, DONE, FILE_TASK, S as SLOT, type SlotMemory, TASK, WAKE_MS, WORKING } from './plan-slots.js';
+import { runTask } from './plan-task.js';
 
 const data = workerData as { triggers: string[]; options: PlanOptions; index: number; slots: SlotMemory[]; control: SharedArrayBuffer; path: SharedArrayBuffer };
 const planner = new RegionPlanner(data.triggers, data.options);
@@ -18,7 +18,6 @@ const slots = data.slots.map((s) => ({ ctrl: new Int32Array(s.ctrl), chunk: Buff
 const mine = slots.map((_, i) => i).filter((i) => i % control[C.WORKERS]! === data.index);
 let fd = -1;
 let fdGen = -1;
-const one = Buffer.alloc(1);
 
 /** The file of the current generation, opened on first need. */
 function file(): number {
@@ -29,42 +28,6 @@ function file(): number {
     fdGen = gen;
   }
   return fd;
-}
-
-function work(slot: (typeof slots)[number]): void {
-  const ctrl = slot.ctrl;
-  let len = ctrl[SLOT.LEN]!;
-  let carried = ctrl[SLOT.CARRIED] === 1;
-  if (ctrl[SLOT.KIND] === FILE_TASK) {
-    const offset = ctrl[SLOT.OFF_HI]! * 2 ** 32 + (ctrl[SLOT.OFF_LO]! >>> 0);
-    const f = file();
-    let got = 0;
-    while (got < len) {
-      const n = readSync(f, slot.chunk, got, len - got, offset + got);
-      if (n === 0) break;
-      got += n;
-    }
-    len = got;
-    carried = offset > 0 && readSync(f, one, 0, 1, offset - 1) === 1 && one[0] !== 0x0a;
-  }
-  ctrl[SLOT.GOT] = len;
-  ctrl[SLOT.PLAN_LEN] = -1;
-  const b = slot.chunk;
-  const firstNl = carried ? b.indexOf(0x0a) : -1;
-  const from = carried ? (firstNl < 0 || firstNl >= len ? len : firstNl + 1) : 0;
-  const last = len > 0 ? b.lastIndexOf(0x0a, len - 1) : -1;
-  ctrl[SLOT.FROM] = from;
-  ctrl[SLOT.TO] = last;
-  if (last > from) {
-    const region = b.subarray(from, last);
-    if (region.indexOf(0) < 0 && isUtf8(region)) {
-      const plan = planner.plan(b, from, last);
-      if (plan.length <= slot.plan.length) {
-        slot.plan.set(plan);
-        ctrl[SLOT.PLAN_LEN] = plan.length;
-      }
-    }
-  }
 }
 
 for (;;) {
@@ -79,7 +42,7 @@ for (;;) {
   if (slot !== null) {
     if (Atomics.compareExchange(slot.ctrl, SLOT.STATE, TASK, WORKING) !== TASK) continue; // the main thread took it
     try {
-      work(slot);
+      runTask(slot, planner, slot.ctrl[SLOT.KIND] === FILE_TASK ? file() : -1);
     } catch {
       slot.ctrl[SLOT.GOT] = -1; // the main thread reads this chunk itself
     }

@@ -12,7 +12,8 @@ import { Worker } from 'node:worker_threads';
 import { type ChunkPlanner, type PlannedChunk, wholeLineRegion } from '../sources/line-reader.js';
 import type { LineSource } from '../sources/source.js';
 import { BYTES_TASK, C, CONTROL_INTS, DONE, FILE_TASK, FREE, PATH_BYTES, PLAN_INTS, S, SLOT_INTS, type SlotMemory, TASK, WORKING } from './plan-slots.js';
-import type { PlanOptions } from './quiet-plan.js';
+import { runTask } from './plan-task.js';
+import { type PlanOptions, RegionPlanner } from './quiet-plan.js';
 
 /** Inputs at least this large are planned in workers (smaller ones do not pay for starting them). */
 export const PLAN_WORKERS_FROM = 32 * 1024 * 1024;
@@ -156,12 +157,17 @@ export class PlanWorkers {
     if (Atomics.load(this.control, C.SLEEPERS) > 0) Atomics.notify(this.control, C.BELL);
   }
 
-  /** The slot's task is done (by a worker, or here when the workers failed). */
+  /**
+   * The slot's task is done (by a worker, or here when the workers failed). While it is not,
+   * this thread takes the newest task no worker has started and plans it itself: the workers
+   * are the slower side, and waiting would leave this core idle.
+   */
   private async waitDone(slot: Slot): Promise<void> {
     const c = slot.ctrl;
     for (;;) {
       const state = Atomics.load(c, S.STATE);
       if (state !== WORKING && state !== TASK) break;
+      if (this.failure === null && this.helpOut()) continue;
       if (this.failure !== null) {
         // no worker may still write into the slot when this thread redoes its task
         await this.stop();
@@ -176,6 +182,28 @@ export class PlanWorkers {
     if (Atomics.load(c, S.STATE) === DONE && c[S.GOT]! >= 0) return;
     this.doHere(slot);
   }
+
+  /** Plan the newest task no worker has started, here; false when there is none. */
+  private helpOut(): boolean {
+    let newest: Slot | null = null;
+    for (const s of this.slots) {
+      if (Atomics.load(s.ctrl, S.STATE) === TASK && (newest === null || s.ctrl[S.SEQ]! - newest.ctrl[S.SEQ]! > 0)) newest = s;
+    }
+    if (newest === null || (newest.ctrl[S.KIND] === FILE_TASK && this.fd < 0)) return false;
+    if (Atomics.compareExchange(newest.ctrl, S.STATE, TASK, WORKING) !== TASK) return false;
+    this.inline ??= new RegionPlanner(this.triggers, this.options);
+    try {
+      runTask(newest, this.inline, this.fd);
+    } catch {
+      newest.ctrl[S.GOT] = -1;
+    }
+    if (newest.ctrl[S.GOT]! < 0) this.doHere(newest);
+    else Atomics.store(newest.ctrl, S.STATE, DONE);
+    return true;
+  }
+
+  /** The planner this thread uses when it helps out. */
+  private inline: RegionPlanner | null = null;
 
   /** Do a slot's task here, unplanned: read a file chunk (the reader then plans it inline). */
   private doHere(slot: Slot): void {
