@@ -280,8 +280,9 @@ class QuietPath implements QuietLineFilter {
   private readonly pendingNodes: QuietNode[] = [];
   /** The node's local member ID as a quiet zap line must repeat it. */
   readonly localIds = new Map<string, string>();
-  private lastName: Buffer = Buffer.alloc(0);
-  private lastNameString = '';
+  /** Prefix names seen (their bytes and strings): a log interleaves a few nodes' lines. */
+  private readonly nameBytes: Buffer[] = [];
+  private readonly nameStrings: string[] = [];
   private readonly checked: (QuietNode | null)[] = [];
   count = 0;
 
@@ -374,12 +375,25 @@ class QuietPath implements QuietLineFilter {
     let name: string | null = null;
     if (nameStart >= 0) {
       const len = nameEnd - nameStart;
-      if (len === this.lastName.length && b.compare(this.lastName, 0, len, nameStart, nameEnd) === 0) {
-        name = this.lastNameString;
-      } else {
+      const names = this.nameBytes;
+      for (let k = 0; k < names.length; k++) {
+        const n = names[k]!;
+        if (n.length !== len) continue;
+        let j = 0;
+        while (j < len && n[j] === b[nameStart + j]) j++;
+        if (j === len) {
+          name = this.nameStrings[k]!;
+          break;
+        }
+      }
+      if (name === null) {
         name = b.toString('latin1', nameStart, nameEnd);
-        this.lastName = Buffer.from(b.subarray(nameStart, nameEnd));
-        this.lastNameString = name;
+        if (names.length >= 64) {
+          names.length = 0;
+          this.nameStrings.length = 0;
+        }
+        names.push(Buffer.from(b.subarray(nameStart, nameEnd)));
+        this.nameStrings.push(name);
       }
     }
     const src = this.source;

@@ -107,7 +107,7 @@ export class PlanWorkers {
       const w = new Worker(this.script, {
         workerData: { triggers: this.triggers, options: this.options, index: i, slots: this.slots.map((s) => s.mem), control: this.controlMem, path: this.pathMem },
         // a planner keeps little: a small heap keeps the process's memory flat
-        resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 },
+        resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 48 },
       });
       // kept referenced: Atomics.waitAsync alone does not keep the event loop alive (close() ends them)
       w.on('error', (err) => this.fail(err));

@@ -14,7 +14,7 @@
 //
 // The main thread accepts a batch when every group's node is already known and its local member
 // ID agrees, which depends on state only at the batch's start: nothing inside a batch is parsed.
-import { LiteralScanner } from '../engine/prefilter.js';
+import { LiteralScanner } from '../engine/literal-scanner.js';
 import { QUIET_MAX_LINE } from '../sources/line-reader.js';
 
 export const PLAN_PARSE = 0;
