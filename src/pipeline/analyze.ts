@@ -15,7 +15,7 @@ import type { ChunkPlanner, QuietLineFilter } from '../sources/line-reader.js';
 import type { LineSource } from '../sources/source.js';
 import { NODE_STATS_TRIGGERS, NodeStats } from './node-stats.js';
 import { PLAN_WORKERS_FROM, PlanWorkers, usePlanWorkers } from './plan-workers.js';
-import { BATCH_HEAD, G_ID, G_LAST, G_RUNS, GROUP_INTS, PLAN_PARSE, RegionPlanner, STAMP_KINDS, STAMP_ZAP, stampInstant, stampLess } from './quiet-plan.js';
+import { BATCH_HEAD, G_ID, G_LAST, G_RUNS, GROUP_INTS, PLAN_PARSE, PrefixNames, RegionPlanner, STAMP_KINDS, STAMP_ZAP, stampInstant, stampLess } from './quiet-plan.js';
 import { resolveNodeNames } from './node-names.js';
 
 export interface EventObserver {
@@ -280,9 +280,7 @@ class QuietPath implements QuietLineFilter {
   private readonly pendingNodes: QuietNode[] = [];
   /** The node's local member ID as a quiet zap line must repeat it. */
   readonly localIds = new Map<string, string>();
-  /** Prefix names seen (their bytes and strings): a log interleaves a few nodes' lines. */
-  private readonly nameBytes: Buffer[] = [];
-  private readonly nameStrings: string[] = [];
+  private readonly names = new PrefixNames();
   private readonly checked: (QuietNode | null)[] = [];
   count = 0;
 
@@ -374,27 +372,7 @@ class QuietPath implements QuietLineFilter {
     const b = this.buf;
     let name: string | null = null;
     if (nameStart >= 0) {
-      const len = nameEnd - nameStart;
-      const names = this.nameBytes;
-      for (let k = 0; k < names.length; k++) {
-        const n = names[k]!;
-        if (n.length !== len) continue;
-        let j = 0;
-        while (j < len && n[j] === b[nameStart + j]) j++;
-        if (j === len) {
-          name = this.nameStrings[k]!;
-          break;
-        }
-      }
-      if (name === null) {
-        name = b.toString('latin1', nameStart, nameEnd);
-        if (names.length >= 64) {
-          names.length = 0;
-          this.nameStrings.length = 0;
-        }
-        names.push(Buffer.from(b.subarray(nameStart, nameEnd)));
-        this.nameStrings.push(name);
-      }
+      name = this.names.name(this.names.id(b, nameStart, nameEnd));
     }
     const src = this.source;
     const node = src.nodeOrigin === 'flag' && src.node !== undefined ? src.node : name ?? src.node ?? UNKNOWN_NODE_PREFIX + src.name;

@@ -148,6 +148,48 @@ function tokenIs(b: Uint8Array, at: number, word: readonly number[]): boolean {
 }
 
 /**
+ * The compose prefix names a log's lines carry (a few nodes, interleaved), each read into a
+ * string once. An id stays unique for the instance's life, even after the table is emptied (a
+ * log with more than PREFIX_NAMES names): a batch groups its lines by id.
+ */
+export class PrefixNames {
+  private readonly bytes: Buffer[] = [];
+  private readonly strings: string[] = [];
+  private readonly ok: boolean[] = [];
+  private generation = 0;
+
+  /** The id of the name b[s, e), added when new. */
+  id(b: Uint8Array, s: number, e: number): number {
+    const bytes = this.bytes;
+    for (let k = 0; k < bytes.length; k++) if (sameBytes(bytes[k]!, 0, bytes[k]!.length, b, s, e)) return this.generation * PREFIX_NAMES + k;
+    if (bytes.length >= PREFIX_NAMES) {
+      bytes.length = 0;
+      this.strings.length = 0;
+      this.ok.length = 0;
+      this.generation++;
+    }
+    const name = Buffer.from(b.subarray(s, e));
+    const text = name.toString('latin1');
+    bytes.push(name);
+    this.strings.push(text);
+    this.ok.push(!NOT_A_SERVICE.has(text.toLowerCase()));
+    return this.generation * PREFIX_NAMES + bytes.length - 1;
+  }
+
+  /** The name of an id just returned by id(). */
+  name(id: number): string {
+    return this.strings[id % PREFIX_NAMES]!;
+  }
+
+  /** Whether compose could print it as a service name (prefixes.ts NOT_A_SERVICE). */
+  composeName(id: number): boolean {
+    return this.ok[id % PREFIX_NAMES]!;
+  }
+}
+
+const PREFIX_NAMES = 64;
+
+/**
  * Classifies lines of regions. One instance per thread; `begin` prepares a region, `classify`
  * then takes its lines in order, `plan` does both for a whole region.
  */
@@ -158,9 +200,7 @@ export class RegionPlanner {
   /** Where U+FFFD stands in the region: the reader counts such lines as not valid UTF-8, so they are parsed. */
   private readonly replacements: number[] = [];
   private replacement = 0;
-  /** Prefix names seen, and whether compose could print each (NOT_A_SERVICE). */
-  private readonly names: Buffer[] = [];
-  private readonly namesOk: boolean[] = [];
+  private readonly names = new PrefixNames();
   readonly shape: LineShape = { nameStart: -1, nameEnd: -1, text: 0, kind: 0, ts: 0, idStart: -1, idEnd: -1, nameId: -1 };
   /** The end (newline) of the line classify() looked at last. */
   lineEnd = 0;
@@ -187,21 +227,6 @@ export class RegionPlanner {
     for (let i = region.indexOf(0xef); i >= 0; i = region.indexOf(0xef, i + 1)) {
       if (region[i + 1] === REPLACEMENT[1] && region[i + 2] === REPLACEMENT[2]) r.push(start + i);
     }
-  }
-
-  /** The index of the prefix name b[s, e) among those seen (added when new). */
-  private nameId(b: Uint8Array, s: number, e: number): number {
-    const names = this.names;
-    for (let k = 0; k < names.length; k++) if (sameBytes(names[k]!, 0, names[k]!.length, b, s, e)) return k;
-    if (names.length >= 64) {
-      // a log with many prefixes: keep the newest
-      names.length = 0;
-      this.namesOk.length = 0;
-    }
-    const name = Buffer.from(b.subarray(s, e));
-    names.push(name);
-    this.namesOk.push(!NOT_A_SERVICE.has(name.toString('latin1').toLowerCase()));
-    return names.length - 1;
   }
 
   /**
@@ -267,8 +292,8 @@ export class RegionPlanner {
       j++;
       if (b[j] === 0x20) j++;
       p = j;
-      const id = this.nameId(b, s, nameEnd);
-      if (!this.namesOk[id]) return this.skip(b, p);
+      const id = this.names.id(b, s, nameEnd);
+      if (!this.names.composeName(id)) return this.skip(b, p);
       shape.nameStart = s;
       shape.nameEnd = nameEnd;
       shape.nameId = id;

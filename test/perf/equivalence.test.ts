@@ -125,6 +125,18 @@ describe('quiet path equals parsing every line', () => {
     await expectSame([named]);
   });
 
+  it('on a log of more prefix names than the planner keeps (ids stay distinct in a batch)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'etcddoctor-quiet-'));
+    const start = (n: string): string => `${n}  | 2026-11-22 03:59:43.000001 I | etcdserver: starting member 8e9e05c52164694d in cluster cdf818194e3a8c32`;
+    const routine = (n: string, s: number): string => `${n}  | 2026-11-22 04:00:${String(s).padStart(2, '0')}.000001 I | rafthttp: routine thing`;
+    // 64 names fill the planner's table; then a known name and a new one share a batch
+    const lines = Array.from({ length: 64 }, (_, i) => start(`svc${i}`));
+    lines.push(routine('svc0', 1), routine('svc64', 2), routine('svc0', 3), routine('svc64', 4));
+    const file = path.join(dir, 'many.log');
+    writeFileSync(file, lines.join('\n') + '\n');
+    await expectSame([file]);
+  });
+
   it('on docker --timestamps lines (the transport stamp is the time of a capnslog line)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'etcddoctor-quiet-'));
     const zap = '{"level":"info","ts":"2026-11-22T04:06:51.476Z","caller":"etcdserver/server.go:1","msg":"routine thing"}';
