@@ -4,7 +4,7 @@
 // are driven by Atomics, never by a message per chunk. Their plans are what RegionPlanner
 // computes inline, so the report is the same (test/perf/equivalence.test.ts runs both); if a
 // worker fails, this thread reads and plans what it had.
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { type ChunkPlanner, type PlannedChunk, wholeLineRegion } from '../sources/line-reader.js';
 import type { LineSource } from '../sources/source.js';
 import { BYTES_TASK, C, CONTROL_INTS, DONE, FILE_TASK, FREE, PATH_BYTES, PLAN_INTS, S, SLOT_INTS, type SlotMemory, TASK, WORKING } from './plan-slots.js';
-import { runTask } from './plan-task.js';
+import { readFully, runTask } from './plan-task.js';
 import { type PlanOptions, RegionPlanner } from './quiet-plan.js';
 
 /** Inputs at least this large are planned in workers (smaller ones do not pay for starting them). */
@@ -210,14 +210,7 @@ export class PlanWorkers {
     const c = slot.ctrl;
     // a failed worker, or one that could not read: read the chunk here, unplanned
     if (c[S.KIND] === FILE_TASK) {
-      const offset = c[S.OFF_HI]! * 2 ** 32 + (c[S.OFF_LO]! >>> 0);
-      let got = 0;
-      while (got < c[S.LEN]!) {
-        const n = readSync(this.fd, slot.chunk, got, c[S.LEN]! - got, offset + got);
-        if (n === 0) break;
-        got += n;
-      }
-      c[S.GOT] = got;
+      c[S.GOT] = readFully(this.fd, slot.chunk, c[S.LEN]!, c[S.OFF_HI]! * 2 ** 32 + (c[S.OFF_LO]! >>> 0));
     } else {
       c[S.GOT] = c[S.LEN]!;
     }
@@ -304,12 +297,7 @@ export class PlanWorkers {
       // appended since it was measured (or all of it, without workers): read here to its end
       for (;;) {
         const buf = Buffer.allocUnsafe(SLOT_BYTES);
-        let got = 0;
-        while (got < buf.length) {
-          const n = readSync(this.fd, buf, got, buf.length - got, next + got);
-          if (n === 0) break;
-          got += n;
-        }
+        const got = readFully(this.fd, buf, buf.length, next);
         if (got === 0) break;
         next += got;
         yield buf.subarray(0, got);

@@ -1,13 +1,14 @@
 // Reading regular files in fixed-size chunks whose memory is reused: a gigabyte log costs a few
-// megabytes of buffers instead of a new one per read (flat memory). The memory is shared
-// (SharedArrayBuffer), so worker threads can plan a chunk (pipeline/plan-workers.ts) while this
-// thread keeps it: nothing is lost if a worker fails.
+// megabytes of buffers instead of a new one per read (flat memory). (Large files planned in
+// workers are read by the workers into their own shared slots: pipeline/plan-workers.ts.)
 import { open } from 'node:fs/promises';
 
 export const CHUNK_BYTES = 1 << 20;
 
 export class ChunkPool {
-  private readonly free: SharedArrayBuffer[] = [];
+  private readonly free: ArrayBuffer[] = [];
+  /** The memory this pool handed out: only that is taken back (a stream's chunks are not). */
+  private readonly owned = new WeakSet<ArrayBuffer>();
 
   constructor(
     readonly size = CHUNK_BYTES,
@@ -16,25 +17,18 @@ export class ChunkPool {
 
   /** A chunk of `size` bytes (contents undefined). */
   take(): Buffer {
-    return Buffer.from(this.free.pop() ?? new SharedArrayBuffer(this.size), 0, this.size);
-  }
-
-  /** True when `b` lies in a pool chunk's shared memory (a worker can read it in place). */
-  owns(b: Buffer): boolean {
-    return b.buffer instanceof SharedArrayBuffer && b.buffer.byteLength === this.size;
+    let ab = this.free.pop();
+    if (ab === undefined) {
+      ab = new ArrayBuffer(this.size);
+      this.owned.add(ab);
+    }
+    return Buffer.from(ab, 0, this.size);
   }
 
   /** A chunk (or a view of one) is no longer used: its memory serves the next read. */
   give(b: Buffer): void {
     const ab = b.buffer;
-    if (ab instanceof SharedArrayBuffer && ab.byteLength === this.size && this.free.length < this.keep && !this.free.includes(ab)) this.free.push(ab);
-  }
-
-  /** A copy of `b` in pool memory (b must fit a chunk). */
-  copy(b: Buffer): Buffer {
-    const c = this.take().subarray(0, b.length);
-    b.copy(c);
-    return c;
+    if (ab instanceof ArrayBuffer && this.owned.has(ab) && this.free.length < this.keep && !this.free.includes(ab)) this.free.push(ab);
   }
 }
 

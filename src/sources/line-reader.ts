@@ -62,6 +62,11 @@ export interface ChunkPlanner {
   readFile?(file: string, size: number): AsyncIterable<Buffer | PlannedChunk>;
 }
 
+/** Text a quiet filter may take on raw bytes: no NUL (removed when decoded) and valid UTF-8. */
+export function isCleanText(bytes: Buffer): boolean {
+  return bytes.indexOf(0) < 0 && isUtf8(bytes);
+}
+
 /**
  * The region of whole lines of a chunk the quiet filter is offered: from the first line that
  * starts in it (after the end of a line carried over from the previous chunk) to its last newline.
@@ -260,8 +265,7 @@ export async function* readLines(
           quietFrom = region.from;
           quietTo = region.to;
         } else {
-          const bytes = chunk.subarray(region.from, region.to);
-          if (bytes.indexOf(0) < 0 && isUtf8(bytes)) {
+          if (isCleanText(chunk.subarray(region.from, region.to))) {
             quietFrom = region.from;
             quietTo = region.to;
           }
