@@ -4,9 +4,10 @@
 //
 // The shift can never exceed the shortest literal's length, so one scan over all literals moves
 // by at most 5 bytes when one is 6 bytes long. The literals are split in two: those of at least
-// LONG_LITERAL bytes get their own scan with a window of that width and three-byte blocks (shifts
-// up to 12), the few shorter ones a scan with two-byte blocks. Where a block's shift is 0 (the
-// window could end a literal) a bit set keyed by the window's first four bytes and last block
+// LONG_LITERAL bytes get their own scan with a window of that width (shifts up to 12), the few
+// shorter ones a narrower scan. Both hash three-byte blocks (two-byte ones only for a window of
+// 2). Where a block's shift is 0 (the window could end a literal) a bit set keyed by the
+// window's first four bytes and last block
 // rejects nearly every candidate before any literal is compared. Each scan walks four quarters of
 // the range in one loop: one walk is a chain of dependent loads (byte, table, next position), so
 // four independent chains keep the CPU busy while each waits.
@@ -190,7 +191,7 @@ function scan2(p: Pass, buf: Uint8Array, start: number, end: number, lanes: numb
 export class LiteralScanner {
   /** Literals of at least LONG_LITERAL bytes (wide window, three-byte blocks). */
   private readonly long: Pass | null;
-  /** The shorter ones (two-byte blocks). */
+  /** The shorter ones (narrow window). */
   private readonly short: Pass | null;
   /** Per pass, per quarter: hits, each in increasing order. */
   private readonly longHits: number[][] = [[], [], [], []];
@@ -202,7 +203,10 @@ export class LiteralScanner {
     const long = bytes.filter((b) => b.length >= LONG_LITERAL);
     const short = bytes.filter((b) => b.length < LONG_LITERAL);
     this.long = long.length > 0 ? buildPass(long, LONG_LITERAL, 3) : null;
-    this.short = short.length > 0 ? buildPass(short, Math.min(MAX_SHORT_WINDOW, ...short.map((b) => b.length)), 2) : null;
+    const m = Math.min(MAX_SHORT_WINDOW, ...short.map((b) => b.length));
+    // three-byte blocks where the window allows: common two-byte blocks of log text ("e ", "at")
+    // end some literal's window far more often than three-byte ones, and each such block caps the shift
+    this.short = short.length > 0 ? buildPass(short, m, m >= 3 ? 3 : 2) : null;
   }
 
   /**
@@ -214,7 +218,7 @@ export class LiteralScanner {
     const a = this.longHits, b = this.shortHits;
     for (let k = 0; k < 4; k++) a[k]!.length = b[k]!.length = 0;
     if (this.long !== null) scan3(this.long, buf, start, end, a);
-    if (this.short !== null) scan2(this.short, buf, start, end, b);
+    if (this.short !== null) (this.short.block === 3 ? scan3 : scan2)(this.short, buf, start, end, b);
     // merge the two passes' lanes (each lane sorted, lanes in order), once per position
     let ka = 0, xa = 0, kb = 0, xb = 0;
     for (;;) {

@@ -15,7 +15,7 @@ import type { ChunkPlanner, QuietLineFilter } from '../sources/line-reader.js';
 import type { LineSource } from '../sources/source.js';
 import { NODE_STATS_TRIGGERS, NodeStats } from './node-stats.js';
 import { PLAN_WORKERS_FROM, PlanWorkers, usePlanWorkers } from './plan-workers.js';
-import { BATCH_HEAD, G_ID, G_LAST, G_RUNS, GROUP_INTS, PLAN_PARSE, PrefixNames, RegionPlanner, STAMP_KINDS, STAMP_ZAP, stampInstant, stampLess } from './quiet-plan.js';
+import { BATCH_HEAD, G_ID, G_LAST, G_RUNS, GROUP_INTS, nameHash, PLAN_PARSE, PrefixNames, RegionPlanner, STAMP_KINDS, STAMP_ZAP, stampInstant, stampLess } from './quiet-plan.js';
 import { resolveNodeNames } from './node-names.js';
 
 export interface EventObserver {
@@ -372,7 +372,7 @@ class QuietPath implements QuietLineFilter {
     const b = this.buf;
     let name: string | null = null;
     if (nameStart >= 0) {
-      name = this.names.name(this.names.id(b, nameStart, nameEnd));
+      name = this.names.name(this.names.id(b, nameStart, nameEnd, nameHash(b, nameStart, nameEnd)));
     }
     const src = this.source;
     const node = src.nodeOrigin === 'flag' && src.node !== undefined ? src.node : name ?? src.node ?? UNKNOWN_NODE_PREFIX + src.name;

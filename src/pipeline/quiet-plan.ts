@@ -147,6 +147,22 @@ function tokenIs(b: Uint8Array, at: number, word: readonly number[]): boolean {
   return true;
 }
 
+/** Bytes a compose service name may hold (letters, digits, `_`, `.`, `-`): 1. */
+const NAME_BYTE = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || digit(c) || c === 0x5f || c === 0x2e || c === 0x2d) NAME_BYTE[c] = 1;
+}
+
+/** A name's hash as the planner's prefix walk computes it, byte by byte. */
+const nameHashStep = (h: number, c: number): number => (Math.imul(h, 31) + c) | 0;
+
+/** The hash of b[s, e), as nameHashStep over its bytes. */
+export function nameHash(b: Uint8Array, s: number, e: number): number {
+  let h = 0;
+  for (let k = s; k < e; k++) h = nameHashStep(h, b[k]!);
+  return h;
+}
+
 /**
  * The compose prefix names a log's lines carry (a few nodes, interleaved), each read into a
  * string once. An id stays unique for the instance's life, even after the table is emptied (a
@@ -154,26 +170,31 @@ function tokenIs(b: Uint8Array, at: number, word: readonly number[]): boolean {
  */
 export class PrefixNames {
   private readonly bytes: Buffer[] = [];
+  private readonly hashes: number[] = [];
   private readonly strings: string[] = [];
   private readonly ok: boolean[] = [];
   private generation = 0;
 
-  /** The id of the name b[s, e), added when new. */
-  id(b: Uint8Array, s: number, e: number): number {
-    const bytes = this.bytes;
-    for (let k = 0; k < bytes.length; k++) if (sameBytes(bytes[k]!, 0, bytes[k]!.length, b, s, e)) return this.generation * PREFIX_NAMES + k;
-    if (bytes.length >= PREFIX_NAMES) {
-      bytes.length = 0;
+  /** The id of the name b[s, e) whose nameHash is h, added when new. */
+  id(b: Uint8Array, s: number, e: number, h: number): number {
+    const hashes = this.hashes;
+    for (let k = 0; k < hashes.length; k++) {
+      if (hashes[k] === h && sameBytes(this.bytes[k]!, 0, this.bytes[k]!.length, b, s, e)) return this.generation * PREFIX_NAMES + k;
+    }
+    if (hashes.length >= PREFIX_NAMES) {
+      this.bytes.length = 0;
+      hashes.length = 0;
       this.strings.length = 0;
       this.ok.length = 0;
       this.generation++;
     }
     const name = Buffer.from(b.subarray(s, e));
     const text = name.toString('latin1');
-    bytes.push(name);
+    this.bytes.push(name);
+    hashes.push(h);
     this.strings.push(text);
     this.ok.push(!NOT_A_SERVICE.has(text.toLowerCase()));
-    return this.generation * PREFIX_NAMES + bytes.length - 1;
+    return this.generation * PREFIX_NAMES + hashes.length - 1;
   }
 
   /** The name of an id just returned by id(). */
@@ -197,9 +218,13 @@ export class RegionPlanner {
   private readonly scanner: LiteralScanner;
   private readonly hits: number[] = [];
   private hit = 0;
-  /** Where U+FFFD stands in the region: the reader counts such lines as not valid UTF-8, so they are parsed. */
-  private readonly replacements: number[] = [];
-  private replacement = 0;
+  /**
+   * Where a backslash or U+FFFD stands in the region, in order: a line holding one is parsed (a
+   * backslash escapes in JSON and is rare in routine lines; the reader counts U+FFFD as not valid
+   * UTF-8). Found region-wide by memchr, so the per-line walks need not look for them.
+   */
+  private readonly spoilers: number[] = [];
+  private spoiler = 0;
   private readonly names = new PrefixNames();
   readonly shape: LineShape = { nameStart: -1, nameEnd: -1, text: 0, kind: 0, ts: 0, idStart: -1, idEnd: -1, nameId: -1 };
   /** The end (newline) of the line classify() looked at last. */
@@ -219,14 +244,17 @@ export class RegionPlanner {
   begin(buf: Buffer, start: number, end: number): void {
     this.scanner.scan(buf, start, end, this.hits);
     this.hit = 0;
-    const r = this.replacements;
+    const r = this.spoilers;
     r.length = 0;
-    this.replacement = 0;
-    // by its first byte (memchr; a 3-byte needle takes a much slower search), then the other two
+    this.spoiler = 0;
     const region = buf.subarray(start, end);
+    for (let i = region.indexOf(0x5c); i >= 0; i = region.indexOf(0x5c, i + 1)) r.push(start + i);
+    const backslashes = r.length;
+    // U+FFFD by its first byte (memchr; a 3-byte needle takes a much slower search), then the other two
     for (let i = region.indexOf(0xef); i >= 0; i = region.indexOf(0xef, i + 1)) {
       if (region[i + 1] === REPLACEMENT[1] && region[i + 2] === REPLACEMENT[2]) r.push(start + i);
     }
+    if (backslashes > 0 && r.length > backslashes) r.sort((x, y) => x - y);
   }
 
   /**
@@ -243,10 +271,10 @@ export class RegionPlanner {
     const hits = this.hits;
     while (this.hit < hits.length && hits[this.hit]! < s) this.hit++;
     if (this.hit < hits.length && hits[this.hit]! < e) return false;
-    const r = this.replacements;
+    const r = this.spoilers;
     if (r.length > 0) {
-      while (this.replacement < r.length && r[this.replacement]! < s) this.replacement++;
-      if (this.replacement < r.length && r[this.replacement]! < e) return false;
+      while (this.spoiler < r.length && r[this.spoiler]! < s) this.spoiler++;
+      if (this.spoiler < r.length && r[this.spoiler]! < e) return false;
     }
     return e - s >= 40 && e - s <= QUIET_MAX_LINE && b[e - 1] !== 0x0d;
   }
@@ -280,10 +308,11 @@ export class RegionPlanner {
     if (c0 !== 0x7b && !digit(c0)) {
       if (!((c0 >= 0x61 && c0 <= 0x7a) || (c0 >= 0x41 && c0 <= 0x5a))) return this.skip(b, s);
       let j = s;
-      while (j - s < 128) {
+      let h = 0;
+      for (const lim = s + 128; j < lim; j++) {
         const c = b[j]!;
-        if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || digit(c) || c === 0x5f || c === 0x2e || c === 0x2d) j++;
-        else break;
+        if (NAME_BYTE[c] === 0) break;
+        h = nameHashStep(h, c);
       }
       if (b[j] !== 0x20) return this.skip(b, j);
       const nameEnd = j;
@@ -292,7 +321,7 @@ export class RegionPlanner {
       j++;
       if (b[j] === 0x20) j++;
       p = j;
-      const id = this.names.id(b, s, nameEnd);
+      const id = this.names.id(b, s, nameEnd, h);
       if (!this.names.composeName(id)) return this.skip(b, p);
       shape.nameStart = s;
       shape.nameEnd = nameEnd;
@@ -315,7 +344,7 @@ export class RegionPlanner {
       for (let k = 0; k < ZAP_TS.length; k++) if (b[q + k] !== ZAP_TS[k]) return this.skip(b, q);
       const ts = q + ZAP_TS.length;
       if (!validStamp(b, ts, 0x54) || !digit(b[ts + 20]!) || !digit(b[ts + 21]!) || !digit(b[ts + 22]!) || b[ts + 23] !== 0x5a || b[ts + 24] !== 0x22) return this.skip(b, ts);
-      // the rest, string by string: with no backslash every quote opens or closes one
+      // the rest, string by string: with no backslash (classify checks) every quote opens or closes one
       let levels = 0;
       let stamps = 0;
       let msgs = 0;
@@ -326,17 +355,13 @@ export class RegionPlanner {
         const x = b[q]!;
         if (x === 0x0a) break;
         if (x !== 0x22) {
-          if (x === 0x5c) good = false;
           q++;
           continue;
         }
         const start = q + 1;
         let j = start;
         let y = b[j]!;
-        while (y !== 0x22 && y !== 0x0a) {
-          if (y === 0x5c) good = false;
-          y = b[++j]!;
-        }
+        while (y !== 0x22 && y !== 0x0a) y = b[++j]!;
         if (y === 0x0a) {
           // an unclosed string
           good = false;
@@ -376,15 +401,8 @@ export class RegionPlanner {
       const level = b[p + 27];
       if (b[p + 26] !== 0x20 || b[p + 28] !== 0x20 || b[p + 29] !== 0x7c || b[p + 30] !== 0x20) return this.skip(b, p);
       if (level !== 0x49 && level !== 0x4e && level !== 0x44 && level !== 0x54) return this.skip(b, p); // I N D T
-      let q = p + 31;
-      let x = b[q]!;
-      let good = true;
-      while (x !== 0x0a) {
-        if (x === 0x5c) good = false;
-        x = b[++q]!;
-      }
-      this.lineEnd = q;
-      if (!good) return false;
+      // position p + 30 held a space, so the line's newline is past it (memchr: no per-byte walk)
+      this.lineEnd = b.indexOf(0x0a, p + 31);
       shape.kind = transport ? STAMP_DOCKER : STAMP_CAPNSLOG;
       shape.ts = transport ? docker : p;
       return true;

@@ -102,6 +102,11 @@ describe('quiet path equals parsing every line', () => {
       'etcd1_1  | ' + z('info', '2026-11-22T04:06:58.476Z', ',"error":"x509: certificate signed by unknown authority"'),
       'etcd1_1  | ' + z('info', '2026-11-22T04:06:59.476Z', ',"caller2":"clientv3/retry_interceptor.go:1"'),
       'etcd1_1  | ' + z('info', '2026-11-22T04:07:00.476Z', ',"msg":"second msg"'),
+      'etcd1_1  | ' + z('info', '2026-11-22T04:07:00.500Z', ',"detail":"an \\"escaped\\" quote"'),
+      'etcd1_1  | ' + z('info', '2026-11-22T04:07:00.600Z', ',"detail":"hides \\",\\"msg\\":\\"a second msg"'),
+      'etcd1_1  | ' + z('info', '2026-11-22T04:07:00.700Z', ',"path":"C:\\\\data"'),
+      // an escape hides a trigger literal from the raw bytes: only parsing finds "lost leader"
+      'etcd1_1  | {"level":"info","ts":"2026-11-22T04:07:00.800Z","caller":"raft/raft.go:1","msg":"raft.node: 8e9e05c52164694d lost \\u006ceader 91bc3c398fb3c146 at term 3"}',
       'etcd1_1  | ' + z('info', '2026-11-22T04:07:01.476Z', ''),
       'etcd1_1  | panic: boom',
       'etcd1_1  | goroutine 1 [running]:',
