@@ -10,8 +10,8 @@ import { type QuietTriggers, quietTriggers } from '../engine/prefilter.js';
 import { LineParser, UNKNOWN_NODE_PREFIX, WRAPPER_REASON } from '../parsers/line-parser.js';
 import { type TimeZoneSpec, UTC } from '../parsers/time.js';
 import { SourceError } from '../sources/errors.js';
-import { takesQuietFilter } from '../sources/file-source.js';
-import type { ChunkPlanner, QuietLineFilter } from '../sources/line-reader.js';
+import { type QuietSource, takesQuietFilter } from '../sources/file-source.js';
+import type { QuietLineFilter } from '../sources/line-reader.js';
 import type { LineSource } from '../sources/source.js';
 import { NODE_STATS_TRIGGERS, NodeStats } from './node-stats.js';
 import { PLAN_WORKERS_FROM, PlanWorkers, usePlanWorkers } from './plan-workers.js';
@@ -130,23 +130,16 @@ export async function analyzeSources(
       let unparsed = 0;
       const errors: string[] = [];
       try {
-        let lines: AsyncIterable<RawLine>;
-        if (quiet !== null && takesQuietFilter(source)) {
-          const ahead = workersFor(source)?.planner(source.size === undefined && options.planWorkers !== 'always' ? PLAN_WORKERS_FROM : 0);
-          lines = (source.lines as (q: QuietLineFilter, p?: ChunkPlanner) => AsyncIterable<RawLine>).call(source, quiet, ahead);
-        } else {
-          lines = source.lines();
-        }
-        for await (const raw of lines) {
+        const take = (raw: RawLine): void => {
           const p = parser.parse(raw);
           if (p.kind === 'continuation') {
             stats.observeContinuation(p.node, p.nodeOrigin);
-            continue;
+            return;
           }
           if (p.kind === 'event' && isClientLine(p)) {
             // etcdctl's own client log (retries, deadlines) saved with its output: not a member's line.
             etcdctlLines++;
-            continue;
+            return;
           }
           if (p.kind === 'event') {
             events++;
@@ -156,15 +149,15 @@ export async function analyzeSources(
               const id = p.fields['local-member-id'];
               if (typeof id === 'string' && /^[0-9a-f]{1,16}$/.test(id)) quiet.localIds.set(p.node, id);
             }
-            continue;
+            return;
           }
           if (p.reason !== 'empty line' && etcdctl.accept(p.text, raw.lineNo)) {
             etcdctlLines++;
-            continue;
+            return;
           }
           if (p.reason === WRAPPER_REASON) {
             etcdctlLines++;
-            continue;
+            return;
           }
           if (p.reason === 'empty line') {
             etcdctl.accept('', raw.lineNo);
@@ -172,6 +165,17 @@ export async function analyzeSources(
             unparsed++;
           }
           stats.observe(p, raw.nodeOrigin ?? 'unknown');
+        };
+        if (quiet !== null && takesQuietFilter(source)) {
+          const ahead = workersFor(source)?.planner(source.size === undefined && options.planWorkers !== 'always' ? PLAN_WORKERS_FROM : 0);
+          const q: QuietSource = source;
+          if (q.lineBatches !== undefined) {
+            for await (const batch of q.lineBatches(quiet, ahead)) for (const raw of batch) take(raw);
+          } else {
+            for await (const raw of q.lines(quiet, ahead)) take(raw);
+          }
+        } else {
+          for await (const raw of source.lines()) take(raw);
         }
       } catch (err) {
         errors.push(err instanceof SourceError ? err.message.slice(source.name.length + 2) : String(err));

@@ -7,7 +7,7 @@ import { createGunzip } from 'node:zlib';
 import type { NodeOrigin, RawLine } from '../model/event.js';
 import { describeFsError, SourceError } from './errors.js';
 import { chunkPool, readFileChunks } from './chunk-pool.js';
-import { type ChunkPlanner, type LineReaderStats, newReaderStats, type PlannedChunk, type QuietLineFilter, readLines } from './line-reader.js';
+import { type ChunkPlanner, type LineReaderStats, newReaderStats, type PlannedChunk, type QuietLineFilter, readLineBatches, type TextLine } from './line-reader.js';
 import { nodeFromPath } from './node-name.js';
 import type { LineSource } from './source.js';
 
@@ -59,6 +59,11 @@ class StreamSource implements LineSource {
    * `planner` plans its regions ahead.
    */
   async *lines(quiet?: QuietLineFilter, planner?: ChunkPlanner): AsyncIterable<RawLine> {
+    for await (const batch of this.lineBatches(quiet, planner)) yield* batch;
+  }
+
+  /** lines() a chunk at a time (line-reader.ts readLineBatches: iterate each batch to its end). */
+  async *lineBatches(quiet?: QuietLineFilter, planner?: ChunkPlanner): AsyncIterable<Iterable<RawLine>> {
     let stream: Readable | AsyncIterable<Buffer | PlannedChunk>;
     try {
       const readFile = quiet !== undefined && this.regularFile !== undefined && this.size !== undefined ? planner?.readFile : undefined;
@@ -70,14 +75,7 @@ class StreamSource implements LineSource {
     }
     try {
       const release = (chunk: Buffer): void => chunkPool.give(chunk);
-      for await (const line of readLines(stream, this.stats, quiet ? { quiet, planner, release } : { release })) {
-        const raw: RawLine = { source: this.name, lineNo: line.lineNo, text: line.text };
-        if (this.node !== undefined) {
-          raw.node = this.node;
-          raw.nodeOrigin = this.nodeOrigin;
-        }
-        yield raw;
-      }
+      for await (const batch of readLineBatches(stream, this.stats, quiet ? { quiet, planner, release } : { release })) yield this.rawLines(batch);
     } catch (err) {
       if (err instanceof SourceError) throw err;
       const code = (err as NodeJS.ErrnoException)?.code;
@@ -99,10 +97,26 @@ class StreamSource implements LineSource {
     if (this.stats.nulLines > 0) this.warnings.push(`${this.stats.nulLines} line(s) held NUL bytes, removed`);
     if (this.stats.encoding !== 'utf-8') this.warnings.push(`read as ${this.stats.encoding.toUpperCase()} (byte order mark)`);
   }
+
+  private *rawLines(batch: Iterable<TextLine>): Generator<RawLine> {
+    for (const line of batch) {
+      const raw: RawLine = { source: this.name, lineNo: line.lineNo, text: line.text };
+      if (this.node !== undefined) {
+        raw.node = this.node;
+        raw.nodeOrigin = this.nodeOrigin;
+      }
+      yield raw;
+    }
+  }
 }
 
 /** The sources whose `lines(quiet, planner)` take a quiet-line filter (files, stdin, containers). */
-export function takesQuietFilter(source: LineSource): source is LineSource & { lines(quiet?: QuietLineFilter, planner?: ChunkPlanner): AsyncIterable<RawLine> } {
+export type QuietSource = Omit<LineSource, 'lines' | 'lineBatches'> & {
+  lines(quiet?: QuietLineFilter, planner?: ChunkPlanner): AsyncIterable<RawLine>;
+  lineBatches?(quiet?: QuietLineFilter, planner?: ChunkPlanner): AsyncIterable<Iterable<RawLine>>;
+};
+
+export function takesQuietFilter(source: LineSource): source is LineSource & QuietSource {
   return source.takesQuiet === true;
 }
 

@@ -167,6 +167,20 @@ export async function* readLines(
   stats: LineReaderStats,
   options: LineReaderOptions = {},
 ): AsyncGenerator<TextLine> {
+  for await (const batch of readLineBatches(stream, stats, options)) yield* batch;
+}
+
+/**
+ * readLines a chunk at a time: one await per chunk, its lines iterated synchronously (a line
+ * through an async generator costs a promise and a turn of the event loop). Each batch must be
+ * iterated to its end before the next is asked for: the quiet filter and the reader's state move
+ * on only as its lines are taken.
+ */
+export async function* readLineBatches(
+  stream: AsyncIterable<Buffer | string | PlannedChunk>,
+  stats: LineReaderStats,
+  options: LineReaderOptions = {},
+): AsyncGenerator<Iterable<TextLine>> {
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -243,7 +257,16 @@ export async function* readLines(
   const quiet = maxLine >= QUIET_MAX_LINE ? options.quiet : undefined;
   const chunks: AsyncIterable<Buffer | PlannedChunk> = quiet !== undefined && options.planner !== undefined ? options.planner.plan(counted()) : counted();
 
+  let open = false;
   for await (const item of chunks) {
+    if (open) throw new Error('readLineBatches: a batch was left before its end');
+    open = true;
+    yield linesOf(item);
+  }
+  yield rest();
+
+  /** The lines of one chunk (and UTF-16 lines decoded before it). */
+  function* linesOf(item: Buffer | PlannedChunk): Generator<TextLine> {
     if (utf16Parts.length > 0) {
       for (const p of utf16Parts) yield emitString(p);
       utf16Parts.length = 0;
@@ -340,21 +363,26 @@ export async function* readLines(
     if (quietFrom >= 0) quiet!.endChunk();
     if (planned?.release !== undefined) planned.release();
     else options.release?.(chunk);
+    open = false;
   }
-  for (const p of utf16Parts) yield emitString(p);
-  if (stats.binary) return;
-  const decoder = utf16 as TextDecoder | null; // set inside the chunk generator
-  if (decoder !== null) {
-    const tail = utf16Carry + decoder.decode();
-    if (tail !== '') yield emitString(tail);
-    return;
-  }
-  if (overflow) {
-    stats.lines++;
-    return;
-  }
-  if (pendingBytes > 0) {
-    yield emit(Buffer.concat(pending));
+
+  /** What is left when the stream ends: decoded UTF-16 lines, a last line with no newline. */
+  function* rest(): Generator<TextLine> {
+    for (const p of utf16Parts) yield emitString(p);
+    if (stats.binary) return;
+    const decoder = utf16 as TextDecoder | null; // set inside the chunk generator
+    if (decoder !== null) {
+      const tail = utf16Carry + decoder.decode();
+      if (tail !== '') yield emitString(tail);
+      return;
+    }
+    if (overflow) {
+      stats.lines++;
+      return;
+    }
+    if (pendingBytes > 0) {
+      yield emit(Buffer.concat(pending));
+    }
   }
 }
 

@@ -18,6 +18,11 @@ export interface LineSource {
   readonly takesQuiet?: boolean;
   /** Lines as read; stats and warnings are final once the iteration ends. May throw SourceError. */
   lines(): AsyncIterable<RawLine>;
+  /**
+   * The same lines a chunk at a time, when the source can (one await per chunk, not per line).
+   * Each batch must be iterated to its end before the next is asked for.
+   */
+  lineBatches?(): AsyncIterable<Iterable<RawLine>>;
   readonly stats: LineReaderStats;
   readonly warnings: string[];
   /** Extra facts a source knows (a container's inspected configuration), for later stages. */
