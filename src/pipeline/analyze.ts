@@ -355,12 +355,12 @@ class QuietPath implements QuietLineFilter {
 
   /** Take a whole batch if every group's node passes (nothing changes otherwise). */
   private takeBatch(plan: Int32Array, first: number, groups: number): boolean {
+    // written by index, never emptied: `length = 0` would drop the array's store each batch
     const checked = this.checked;
-    checked.length = 0;
     for (let k = 0, g = first; k < groups; k++, g += GROUP_INTS) {
       const q = this.check(plan[g]!, plan[g + 1]!, plan[g + G_ID]!, plan[g + G_ID + 1]!);
       if (q === null) return false;
-      checked.push(q);
+      checked[k] = q;
     }
     for (let k = 0, g = first; k < groups; k++, g += GROUP_INTS) {
       const q = checked[k]!;
@@ -424,8 +424,13 @@ class QuietPath implements QuietLineFilter {
     const q = this.byNode.get(node);
     if (q !== undefined && q.pending) {
       this.flush(q);
-      const i = this.pendingNodes.indexOf(q);
-      if (i >= 0) this.pendingNodes.splice(i, 1);
+      // removed in place, in order (splice would allocate the removed part)
+      const pending = this.pendingNodes;
+      const i = pending.indexOf(q);
+      if (i >= 0) {
+        for (let j = i + 1; j < pending.length; j++) pending[j - 1] = pending[j]!;
+        pending.pop();
+      }
     }
   }
 

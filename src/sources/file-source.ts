@@ -7,7 +7,7 @@ import { createGunzip } from 'node:zlib';
 import type { NodeOrigin, RawLine } from '../model/event.js';
 import { describeFsError, SourceError } from './errors.js';
 import { chunkPool, readFileChunks } from './chunk-pool.js';
-import { type ChunkPlanner, type LineReaderStats, newReaderStats, type PlannedChunk, type QuietLineFilter, readLineBatches, type TextLine } from './line-reader.js';
+import { type ChunkPlanner, type LineReaderStats, newReaderStats, type PlannedChunk, type QuietLineFilter, readLineBatches } from './line-reader.js';
 import { nodeFromPath } from './node-name.js';
 import type { LineSource } from './source.js';
 
@@ -75,7 +75,13 @@ class StreamSource implements LineSource {
     }
     try {
       const release = (chunk: Buffer): void => chunkPool.give(chunk);
-      for await (const batch of readLineBatches(stream, this.stats, quiet ? { quiet, planner, release } : { release })) yield this.rawLines(batch);
+      const source = this.name;
+      const node = this.node;
+      const nodeOrigin = this.nodeOrigin;
+      const line = node !== undefined
+        ? (lineNo: number, text: string): RawLine => ({ source, lineNo, text, node, nodeOrigin })
+        : (lineNo: number, text: string): RawLine => ({ source, lineNo, text });
+      yield* readLineBatches(stream, this.stats, quiet ? { quiet, planner, release, line } : { release, line });
     } catch (err) {
       if (err instanceof SourceError) throw err;
       const code = (err as NodeJS.ErrnoException)?.code;
@@ -96,17 +102,6 @@ class StreamSource implements LineSource {
     }
     if (this.stats.nulLines > 0) this.warnings.push(`${this.stats.nulLines} line(s) held NUL bytes, removed`);
     if (this.stats.encoding !== 'utf-8') this.warnings.push(`read as ${this.stats.encoding.toUpperCase()} (byte order mark)`);
-  }
-
-  private *rawLines(batch: Iterable<TextLine>): Generator<RawLine> {
-    for (const line of batch) {
-      const raw: RawLine = { source: this.name, lineNo: line.lineNo, text: line.text };
-      if (this.node !== undefined) {
-        raw.node = this.node;
-        raw.nodeOrigin = this.nodeOrigin;
-      }
-      yield raw;
-    }
   }
 }
 

@@ -7,7 +7,9 @@
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 
-export interface LineReaderOptions {
+export interface LineReaderOptions<T extends TextLine = TextLine> {
+  /** Makes the object a line is handed on as (default: a TextLine), so a source need not copy it. */
+  line?: (lineNo: number, text: string) => T;
   /** Longest line kept; the rest of a longer line is skipped and counted. */
   maxLineBytes?: number;
   /** Called with the byte count as chunks arrive, for progress. */
@@ -176,11 +178,12 @@ export async function* readLines(
  * iterated to its end before the next is asked for: the quiet filter and the reader's state move
  * on only as its lines are taken.
  */
-export async function* readLineBatches(
+export async function* readLineBatches<T extends TextLine = TextLine>(
   stream: AsyncIterable<Buffer | string | PlannedChunk>,
   stats: LineReaderStats,
-  options: LineReaderOptions = {},
-): AsyncGenerator<Iterable<TextLine>> {
+  options: LineReaderOptions<T> = {},
+): AsyncGenerator<Iterable<T>> {
+  const line = options.line ?? ((lineNo: number, text: string) => ({ lineNo, text }) as T);
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -189,7 +192,7 @@ export async function* readLineBatches(
   let utf16: TextDecoder | null = null;
   let utf16Carry = '';
 
-  const emit = (buf: Buffer): TextLine => {
+  const emit = (buf: Buffer): T => {
     let end = buf.length;
     if (end > 0 && buf[end - 1] === 0x0d) end--;
     let text = buf.toString('utf8', 0, end);
@@ -199,17 +202,17 @@ export async function* readLineBatches(
       stats.nulLines++;
       text = text.replace(/\u0000+/g, '');
     }
-    return { lineNo: stats.lines, text };
+    return line(stats.lines, text);
   };
 
-  const emitString = (s: string): TextLine => {
+  const emitString = (s: string): T => {
     stats.lines++;
     let text = s.endsWith('\r') ? s.slice(0, -1) : s;
     if (text.includes('\u0000')) {
       stats.nulLines++;
       text = text.replace(/\u0000+/g, '');
     }
-    return { lineNo: stats.lines, text };
+    return line(stats.lines, text);
   };
 
   // The stream's chunks after the first has told the encoding; UTF-16 is decoded right here.
@@ -266,7 +269,7 @@ export async function* readLineBatches(
   yield rest();
 
   /** The lines of one chunk (and UTF-16 lines decoded before it). */
-  function* linesOf(item: Buffer | PlannedChunk): Generator<TextLine> {
+  function* linesOf(item: Buffer | PlannedChunk): Generator<T> {
     if (utf16Parts.length > 0) {
       for (const p of utf16Parts) yield emitString(p);
       utf16Parts.length = 0;
@@ -351,9 +354,9 @@ export async function* readLineBatches(
         stats.truncatedLines++;
         overflow = true;
         // Emit the head now; the line is counted when its end is reached.
-        const line = emit(head);
+        const cut = emit(head);
         stats.lines--;
-        yield { lineNo: stats.lines + 1, text: line.text };
+        yield line(stats.lines + 1, cut.text);
       } else {
         // Copy: the chunk's memory is reused.
         pending.push(Buffer.from(rest));
@@ -367,7 +370,7 @@ export async function* readLineBatches(
   }
 
   /** What is left when the stream ends: decoded UTF-16 lines, a last line with no newline. */
-  function* rest(): Generator<TextLine> {
+  function* rest(): Generator<T> {
     for (const p of utf16Parts) yield emitString(p);
     if (stats.binary) return;
     const decoder = utf16 as TextDecoder | null; // set inside the chunk generator
