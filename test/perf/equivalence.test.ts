@@ -90,6 +90,12 @@ describe('quiet path equals parsing every line', () => {
       'etcd1_1  | 2026-11-22 03:59:48.000002 I | rafthttp: replaced bytes \ufffd\ufffd here (counted as not valid UTF-8)',
       'etcd2_1  | 2026-11-22 03:59:48.000001 I | rafthttp: first line of a new node',
       'etcd2_1  | 2026-11-22 03:59:49.000001 I | rafthttp: second line of it',
+      // one name under other paddings, and names that start another's prefix (the planner caches whole prefixes)
+      'etcd2_1 | 2026-11-22 03:59:49.000002 I | rafthttp: less padding',
+      'etcd2_1  |  2026-11-22 03:59:49.000003 I | rafthttp: two spaces after the bar',
+      'etcd2_10 | 2026-11-22 03:59:49.000004 I | rafthttp: a longer name',
+      'etcd2 | 2026-11-22 03:59:49.000005 I | rafthttp: a shorter name',
+      'etcd2_1  |2026-11-22 03:59:49.000006 I | rafthttp: no space after the bar',
       'panic_1  | 2026-11-22 03:59:49.000001 I | rafthttp: not a service name',
       'etcd1_1  | ' + z('info', '2026-11-22T04:06:51.476Z', ',"local-member-id":"8e9e05c52164694d"'),
       'etcd1_1  | ' + z('info', '2026-11-22T04:06:52.476Z', ',"local-member-id":"8e9e05c52164694d","x":1'),
