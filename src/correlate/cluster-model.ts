@@ -51,7 +51,6 @@ export interface NodeFacts {
   lostLeaderAt: string | null;
   steppedDownForQuorum: number;
   lastTs: string | null;
-  lastLine: string | null;
   /** The first fatal/panic/critical event: a member that stopped itself. */
   fatal: { ts: string | null; msg: string; error: string | null } | null;
   unreachable: Reachability[];
@@ -146,7 +145,6 @@ export class ClusterModelBuilder {
         lostLeaderAt: null,
         steppedDownForQuorum: 0,
         lastTs: null,
-        lastLine: null,
         fatal: null,
         unreachable: [],
         initialClusterState: null,
@@ -193,11 +191,10 @@ export class ClusterModelBuilder {
     return CLUSTER_MODEL_TRIGGERS;
   }
 
-  /** Quiet events of a known node (none holds a CLUSTER_MODEL_TRIGGERS literal): their latest time and the last one's text. */
-  observeQuiet(node: string, lastTs: string | null, lastText: string): void {
+  /** Quiet events of a known node (none holds a CLUSTER_MODEL_TRIGGERS literal): their latest time. */
+  observeQuiet(node: string, lastTs: string | null): void {
     const n = this.nodes.get(node)!;
     if (lastTs !== null && (n.lastTs === null || lastTs >= n.lastTs)) n.lastTs = lastTs;
-    n.lastLine = lastText.length > 300 ? lastText.slice(0, 300) : lastText;
   }
 
   observe(e: LogEvent): void {
@@ -205,7 +202,6 @@ export class ClusterModelBuilder {
     this.lastName = e.node;
     this.lastNode = n;
     if (e.ts !== null && (n.lastTs === null || e.ts >= n.lastTs)) n.lastTs = e.ts;
-    n.lastLine = e.text.length > 300 ? e.text.slice(0, 300) : e.text;
 
     // One pass over the fields instead of a lookup per name read below (most are absent).
     const f = e.fields;

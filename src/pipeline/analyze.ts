@@ -15,7 +15,7 @@ import type { QuietLineFilter } from '../sources/line-reader.js';
 import type { LineSource } from '../sources/source.js';
 import { NODE_STATS_TRIGGERS, NodeStats } from './node-stats.js';
 import { PLAN_WORKERS_FROM, PlanWorkers, usePlanWorkers } from './plan-workers.js';
-import { BATCH_HEAD, G_ID, G_LAST, G_RUNS, GROUP_INTS, nameHash, PLAN_PARSE, PrefixNames, RegionPlanner, STAMP_KINDS, STAMP_ZAP, stampInstant, stampLess } from './quiet-plan.js';
+import { BATCH_HEAD, G_ID, G_RUNS, GROUP_INTS, nameHash, PLAN_PARSE, PrefixNames, RegionPlanner, STAMP_KINDS, STAMP_ZAP, stampInstant, stampLess } from './quiet-plan.js';
 import { resolveNodeNames } from './node-names.js';
 
 export interface EventObserver {
@@ -25,8 +25,8 @@ export interface EventObserver {
    * Observers without it see every event, and then no line takes the quiet path.
    */
   quietTriggers?(): QuietTriggers | null;
-  /** Quiet events of a node already observed: the latest time among them and the last one's text. */
-  observeQuiet?(node: string, lastTs: string | null, lastText: string): void;
+  /** Quiet events of a node already observed: the latest time among them. */
+  observeQuiet?(node: string, lastTs: string | null): void;
 }
 
 export interface AnalyzeOptions {
@@ -51,7 +51,7 @@ export interface AnalyzeOptions {
 
 interface QuietModel {
   has(node: string): boolean;
-  observeQuiet(node: string, lastTs: string | null, lastText: string): void;
+  observeQuiet(node: string, lastTs: string | null): void;
 }
 
 /** Lines analyze itself looks at: etcdctl's client log lines (isClientLine). */
@@ -242,8 +242,14 @@ export async function analyzeSources(
   }
 }
 
+/** The format NodeStats counts a quiet line of a stamp kind as (a docker stamp is on a capnslog line). */
+const formatOf = (kind: number): 'zap-json' | 'capnslog' => (kind === STAMP_ZAP ? 'zap-json' : 'capnslog');
+
 interface QuietRun {
+  /** Lines not yet counted into NodeStats (counted when the node's next line is parsed). */
   count: number;
+  /** Whether minTs and maxTs hold stamps of this chunk (turned into times at its end). */
+  stamped: boolean;
   /** Offsets of the stamp of the earliest and latest line. */
   minTs: number;
   maxTs: number;
@@ -253,9 +259,9 @@ interface QuietNode {
   node: string;
   /** Per stamp kind (quiet-plan.ts STAMP_*). */
   runs: QuietRun[];
-  /** The last quiet line's text (after its prefix). */
-  lastStart: number;
-  lastEnd: number;
+  /** Quiet lines came after the node's last parsed line (the parser's last event of it is a quiet one). */
+  sinceParsed: boolean;
+  /** Listed in pendingNodes: something to apply at the chunk's end. */
   pending: boolean;
 }
 
@@ -319,7 +325,7 @@ class QuietPath implements QuietLineFilter {
             const q = this.check(shape.nameStart, shape.nameEnd, shape.idStart, shape.idEnd);
             if (q !== null) {
               const ts = shape.ts;
-              this.apply(q, shape.kind, ts, ts, shape.text, e);
+              this.apply(q, shape.kind, ts, ts);
               this.taken++;
               continue;
             }
@@ -365,7 +371,7 @@ class QuietPath implements QuietLineFilter {
     for (let k = 0, g = first; k < groups; k++, g += GROUP_INTS) {
       const q = checked[k]!;
       for (let kind = 0, r = g + G_RUNS; kind < STAMP_KINDS; kind++, r += 3) {
-        if (plan[r]! > 0) this.apply(q, kind, plan[r + 1]!, plan[r + 2]!, plan[g + G_LAST]!, plan[g + G_LAST + 1]!, plan[r]!);
+        if (plan[r]! > 0) this.apply(q, kind, plan[r + 1]!, plan[r + 2]!, plan[r]!);
       }
     }
     return true;
@@ -382,24 +388,26 @@ class QuietPath implements QuietLineFilter {
     const node = src.nodeOrigin === 'flag' && src.node !== undefined ? src.node : name ?? src.node ?? UNKNOWN_NODE_PREFIX + src.name;
     if (idStart >= 0) {
       const known = this.localIds.get(node);
-      if (known === undefined || idEnd !== idStart + known.length || b.toString('latin1', idStart, idEnd) !== known) return null;
+      if (known === undefined || idEnd !== idStart + known.length) return null;
+      for (let k = 0; k < known.length; k++) if (b[idStart + k] !== known.charCodeAt(k)) return null;
     }
     let q = this.byNode.get(node);
     if (q === undefined) {
       if (!this.stats.has(node) || (this.model !== null && !this.model.has(node))) return null;
       const runs: QuietRun[] = [];
-      for (let k = 0; k < STAMP_KINDS; k++) runs.push({ count: 0, minTs: 0, maxTs: 0 });
-      q = { node, runs, lastStart: 0, lastEnd: 0, pending: false };
+      for (let k = 0; k < STAMP_KINDS; k++) runs.push({ count: 0, stamped: false, minTs: 0, maxTs: 0 });
+      q = { node, runs, sinceParsed: false, pending: false };
       this.byNode.set(node, q);
     }
     return q;
   }
 
-  /** Count `count` quiet lines of one stamp kind with these earliest and latest stamps, the last one at [lastStart, lastEnd). */
-  private apply(q: QuietNode, kind: number, minTs: number, maxTs: number, lastStart: number, lastEnd: number, count = 1): void {
+  /** Count `count` quiet lines of one stamp kind with these earliest and latest stamps. */
+  private apply(q: QuietNode, kind: number, minTs: number, maxTs: number, count = 1): void {
     const b = this.buf;
     const run = q.runs[kind]!;
-    if (run.count === 0) {
+    if (!run.stamped) {
+      run.stamped = true;
       run.minTs = minTs;
       run.maxTs = maxTs;
     } else {
@@ -407,11 +415,7 @@ class QuietPath implements QuietLineFilter {
       if (!stampLess(b, kind, maxTs, run.maxTs)) run.maxTs = maxTs;
     }
     run.count += count;
-    // within a batch, the group's last line is the later one of its two formats' last lines
-    if (lastStart >= q.lastStart || !q.pending) {
-      q.lastStart = lastStart;
-      q.lastEnd = lastEnd;
-    }
+    q.sinceParsed = true;
     if (!q.pending) {
       q.pending = true;
       this.pendingNodes.push(q);
@@ -419,39 +423,49 @@ class QuietPath implements QuietLineFilter {
     this.count += count;
   }
 
-  /** Apply what the quiet lines of `node` did, before a parsed line of it. */
+  /**
+   * Before a parsed line of `node`: what must precede it in order. Its counts go to NodeStats
+   * (formats and sources keep their order of first sight), and the parser learns that the node's
+   * last event was quiet. Times are minimum and maximum, so they wait for the chunk's end.
+   */
   settle(node: string): void {
     const q = this.byNode.get(node);
-    if (q !== undefined && q.pending) {
-      this.flush(q);
-      // removed in place, in order (splice would allocate the removed part)
-      const pending = this.pendingNodes;
-      const i = pending.indexOf(q);
-      if (i >= 0) {
-        for (let j = i + 1; j < pending.length; j++) pending[j - 1] = pending[j]!;
-        pending.pop();
-      }
+    if (q === undefined || !q.pending) return;
+    this.count_(q);
+    if (q.sinceParsed) {
+      q.sinceParsed = false;
+      this.parser.noteQuiet(node);
     }
   }
 
   endChunk(): void {
-    for (const q of this.pendingNodes) this.flush(q);
+    const b = this.buf;
+    for (const q of this.pendingNodes) {
+      this.count_(q);
+      let lastTs: string | null = null;
+      for (let kind = 0; kind < STAMP_KINDS; kind++) {
+        const run = q.runs[kind]!;
+        if (!run.stamped) continue;
+        run.stamped = false;
+        const max = stampInstant(b, kind, run.maxTs);
+        this.stats.observeQuiet(q.node, this.source.name, formatOf(kind), 0, stampInstant(b, kind, run.minTs), max);
+        if (lastTs === null || max > lastTs) lastTs = max;
+      }
+      this.model?.observeQuiet(q.node, lastTs);
+      if (q.sinceParsed) this.parser.noteQuiet(q.node);
+      q.sinceParsed = false;
+      q.pending = false;
+    }
     this.pendingNodes.length = 0;
   }
 
-  private flush(q: QuietNode): void {
-    const b = this.buf;
-    let lastTs: string | null = null;
+  /** Hand the node's uncounted quiet lines to NodeStats (no times: endChunk gives those). */
+  private count_(q: QuietNode): void {
     for (let kind = 0; kind < STAMP_KINDS; kind++) {
       const run = q.runs[kind]!;
       if (run.count === 0) continue;
-      const max = stampInstant(b, kind, run.maxTs);
-      this.stats.observeQuiet(q.node, this.source.name, kind === STAMP_ZAP ? 'zap-json' : 'capnslog', run.count, stampInstant(b, kind, run.minTs), max);
-      if (lastTs === null || max > lastTs) lastTs = max;
+      this.stats.observeQuiet(q.node, this.source.name, formatOf(kind), run.count, null, null);
       run.count = 0;
     }
-    this.model?.observeQuiet(q.node, lastTs, b.toString('utf8', q.lastStart, q.lastEnd));
-    this.parser.noteQuiet(q.node);
-    q.pending = false;
   }
 }

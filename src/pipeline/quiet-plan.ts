@@ -7,8 +7,8 @@
 //   PARSE  [0, start, end]                      a line that must be parsed
 //   BATCH  [1, start, end, lines, groups, ...]  a run of candidate lines (end: the last one's end)
 //          then per group (one per distinct compose prefix name in the run, GROUP_INTS each):
-//          nameStart, nameEnd (-1, -1: no prefix), the last line's text start and end, the
-//          local-member-id value's start and end (-1, -1: none in the group's lines), then per
+//          nameStart, nameEnd (-1, -1: no prefix), the local-member-id value's start and end
+//          (-1, -1: none in the group's lines), then per
 //          stamp kind (STAMP_KINDS: capnslog's own, zap's, a docker stamp before a capnslog line)
 //          the count of lines and the offsets of the earliest and latest stamp
 //
@@ -25,9 +25,8 @@ export const STAMP_CAPNSLOG = 0;
 export const STAMP_ZAP = 1;
 export const STAMP_DOCKER = 2;
 export const STAMP_KINDS = 3;
-export const G_LAST = 2;
-export const G_ID = 4;
-export const G_RUNS = 6;
+export const G_ID = 2;
+export const G_RUNS = 4;
 export const GROUP_INTS = G_RUNS + 3 * STAMP_KINDS;
 /** A batch ends when it would hold more distinct prefix names than this. */
 const MAX_GROUPS = 8;
@@ -584,8 +583,6 @@ export class RegionPlanner {
         else if (this.stampBefore(b, kind, shape.ts, out[at + 1]!)) out[at + 1] = shape.ts;
       }
       out[at]!++;
-      out[g + G_LAST] = shape.text;
-      out[g + G_LAST + 1] = e;
       if (shape.idStart >= 0 && out[g + G_ID]! < 0) {
         out[g + G_ID] = shape.idStart;
         out[g + G_ID + 1] = shape.idEnd;

@@ -89,7 +89,7 @@ describe('peer failures that all recovered', () => {
 function nodeFacts(node: string, id: string): NodeFacts {
   return {
     node, memberIds: [id], clusterIds: ['c1'], maxTerm: 2, leaderChanges: 1, elections: 0, leader: 'a1', leaderTerm: 2,
-    lastLeaderEventTs: TS, lostLeaderAt: null, steppedDownForQuorum: 0, lastTs: TS, lastLine: null, fatal: null,
+    lastLeaderEventTs: TS, lostLeaderAt: null, steppedDownForQuorum: 0, lastTs: TS, fatal: null,
     unreachable: [], initialClusterState: null, initialCluster: null, dataDir: null, memberInitialized: null, name: node,
     peerURLs: [], clientURLs: [],
   };

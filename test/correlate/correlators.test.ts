@@ -13,7 +13,7 @@ const at = (s: number) => new Date(T0 + s * 1000).toISOString().replace(/\.(\d{3
 function facts(node: string, id: string, over: Partial<NodeFacts> = {}): NodeFacts {
   return {
     node, memberIds: [id], clusterIds: ['c1'], maxTerm: 2, leaderChanges: 1, elections: 0, leader: 'a1', leaderTerm: 2,
-    lastLeaderEventTs: at(0), lostLeaderAt: null, steppedDownForQuorum: 0, lastTs: at(60), lastLine: null, fatal: null,
+    lastLeaderEventTs: at(0), lostLeaderAt: null, steppedDownForQuorum: 0, lastTs: at(60), fatal: null,
     unreachable: [], initialClusterState: null, initialCluster: null, dataDir: null, memberInitialized: null, name: node,
     peerURLs: [], clientURLs: [], ...over,
   };
