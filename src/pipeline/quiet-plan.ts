@@ -439,6 +439,14 @@ export class RegionPlanner {
         }
         const start = q + 1;
         let j = start;
+        // four bytes at a time while none of them is a quote or a newline (a word with a zero
+        // byte after the xor holds one); then byte by byte to it
+        for (const v = this.view, last = this.viewEnd - 4; j <= last; j += 4) {
+          const w = v.getUint32(j);
+          const quote = w ^ 0x22222222;
+          const newline = w ^ 0x0a0a0a0a;
+          if ((((quote - 0x01010101) & ~quote) | ((newline - 0x01010101) & ~newline)) & 0x80808080) break;
+        }
         let y = b[j]!;
         while (y !== 0x22 && y !== 0x0a) y = b[++j]!;
         if (y === 0x0a) {
