@@ -85,12 +85,21 @@ function fraction6(fraction: string | undefined): string | null {
  */
 class SecondPrefixes {
   private readonly byKey = new Map<number, string | null>();
-  constructor(private readonly tz: TimeZoneSpec) {}
+  private readonly utc: boolean;
+  constructor(private readonly tz: TimeZoneSpec) {
+    this.utc = isUtc(tz);
+  }
 
   get(year: number, month: number, day: number, hour: number, minute: number, second: number): string | null {
     // the checks of localToInstant have passed: month 1-12, day 1-31, hour 0-23, minute 0-59, second 0-60
     if (!(year >= 0 && year <= 9999 && Number.isInteger(year) && Number.isInteger(day) && Number.isInteger(hour) && Number.isInteger(minute) && Number.isInteger(second) && hour >= 0 && minute >= 0 && second >= 0)) {
       return secondPrefix(year, month, day, hour, minute, second, this.tz);
+    }
+    // In UTC a plain second is its own prefix: written out, not remembered. Lines that must be
+    // parsed are sparse in time, so each would add an entry that lives long enough to be copied
+    // and promoted by the young-generation GC, and then dies in the old generation.
+    if (this.utc && Number.isInteger(month) && isPlainSecond(year, month, day, hour, minute, second)) {
+      return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}.`;
     }
     const key = ((((year * 13 + month) * 32 + day) * 24 + hour) * 60 + minute) * 61 + second;
     let p = this.byKey.get(key);
