@@ -251,6 +251,10 @@ export function parseZapJson(line: string, o: FormatOptions): LineParts | null {
       case 'N': nV = rec[key]; break;
       case 'stacktrace': stackV = rec[key]; break;
       case 'S': break;
+      // a `__proto__` key is a field like any other (JSON.parse made it an own property);
+      // assigning it would set the fields' prototype, and every reader of the fields would then
+      // see keys the line never held as fields
+      case '__proto__': Object.defineProperty(fields, key, { value: rec[key], enumerable: true, writable: true, configurable: true }); break;
       default: fields[key] = rec[key];
     }
   }

@@ -59,6 +59,24 @@ function namesInherited(o: object): boolean {
   return false;
 }
 
+/**
+ * A copy of `base` as a fresh object: what `{ ...base }` gives. Written key by key on purpose:
+ * V8 clones a spread of a JSON.parse object in a way that, once facts are added to the clone,
+ * kept ~270 bytes per parsed zap line alive through the next young-generation GC (measured with
+ * --trace-gc-nvp on the bench's zap half: 580 KB survived each scavenge, 115 KB this way), which
+ * grew the young generation and filled the old one with garbage on long logs.
+ */
+function copyFields(base: EventFields): EventFields {
+  const out: EventFields = {};
+  for (const key in base) {
+    if (!Object.prototype.hasOwnProperty.call(base, key)) continue;
+    // `__proto__` as a key of a JSON object is an own property; `out[key] =` would set the prototype
+    if (key === '__proto__') Object.defineProperty(out, key, { value: base[key], enumerable: true, writable: true, configurable: true });
+    else out[key] = base[key];
+  }
+  return out;
+}
+
 /** Merge message facts under the fields a format gave, never overwriting what zap logged. */
 function addMessageFacts(parts: LineParts): EventFields {
   const facts = messageFacts(parts.msg, parts.component);
@@ -70,7 +88,7 @@ function addMessageFacts(parts: LineParts): EventFields {
     } else {
       for (const key in facts) {
         if (fields[key] === undefined) {
-          if (fields === parts.fields) fields = { ...parts.fields };
+          if (fields === parts.fields) fields = copyFields(parts.fields);
           fields[key] = facts[key];
         }
       }
@@ -83,7 +101,7 @@ function addMessageFacts(parts: LineParts): EventFields {
     const errFacts = messageFacts(err, parts.component);
     for (const key in errFacts) {
       if (key !== 'error' && fields[key] === undefined) {
-        if (fields === parts.fields) fields = { ...parts.fields };
+        if (fields === parts.fields) fields = copyFields(parts.fields);
         fields[key] = errFacts[key];
       }
     }
