@@ -5,7 +5,7 @@
 // stopped and came back is read again from where it stopped. Ends on the abort signal (Ctrl-C)
 // with a one-line summary. Memory stays bounded: the engine, model and stats are.
 import type { ClusterSnapshot } from '../model/cluster.js';
-import { emptySnapshot } from '../model/cluster.js';
+import { emptySnapshot } from '../model/cluster-values.js';
 import type { ContainerInfo } from '../model/container.js';
 import type { LogEvent, RawLine } from '../model/event.js';
 import type { Diagnosis, Verdict } from '../model/report.js';
@@ -17,7 +17,8 @@ import type { TimeZoneSpec } from '../parsers/time.js';
 import { resolveNodeNames } from '../pipeline/node-names.js';
 import { NodeStats } from '../pipeline/node-stats.js';
 import type { CompiledRule } from '../rules/compile.js';
-import { INPUT_NAMES, type InputName } from '../rules/schema.js';
+import type { InputName } from '../rules/schema.js';
+import { INPUT_NAMES } from '../rules/schema-values.js';
 import { DockerLogSource, openDockerSources, type DockerSourceOptions, type DockerSources } from '../sources/docker/index.js';
 import { UsageError } from '../sources/errors.js';
 import type { LineSource } from '../sources/source.js';

@@ -6,7 +6,7 @@ import type { RenderOptions, ReportFormat } from '../report/index.js';
 export async function renderReportLazily(report: Report, format: ReportFormat, options: RenderOptions): Promise<string> {
   switch (format) {
     case 'json':
-      return (await import('../report/json-schema.js')).renderJson(report);
+      return (await import('../report/json.js')).renderJson(report);
     case 'markdown':
       return (await import('../report/markdown.js')).renderMarkdown(report, { maxEvidence: options.verbose ? Number.MAX_SAFE_INTEGER : 5 });
     case 'junit':

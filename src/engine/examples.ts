@@ -2,7 +2,7 @@
 // JSON) must fire it, no examples.nomatch one may. Shared by test/rules.test.ts and `etcddoctor
 // rules check DIR`; the parsers come in as arguments so the engine does not depend on them.
 import type { ClusterSnapshot } from '../model/cluster.js';
-import { emptySnapshot } from '../model/cluster.js';
+import { emptySnapshot } from '../model/cluster-values.js';
 import type { ContainerInfo } from '../model/container.js';
 import type { ParsedLine } from '../model/event.js';
 import type { CompiledRule } from '../rules/compile.js';

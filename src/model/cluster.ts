@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { ContainerInfoSchema } from './container.js';
 
+// The empty snapshot and blank endpoint live in a zod-free module; they stay part of this module's surface.
+export { blankEndpoint, emptySnapshot } from './cluster-values.js';
+
 export const MemberSchema = z.object({
   /** Member ID as lowercase hex, no padding, exactly as etcd prints it. */
   id: z.string().regex(/^[0-9a-f]{1,16}$/),
@@ -57,29 +60,3 @@ export const ClusterSnapshotSchema = z.object({
   containers: z.array(ContainerInfoSchema),
 });
 export type ClusterSnapshot = z.infer<typeof ClusterSnapshotSchema>;
-
-export function emptySnapshot(): ClusterSnapshot {
-  return { clusterId: null, members: [], endpoints: [], alarms: [], outputs: [], containers: [] };
-}
-
-/** A blank endpoint row that parsers fill in. */
-export function blankEndpoint(endpoint: string, source: string): Endpoint {
-  return {
-    endpoint,
-    health: null,
-    took: null,
-    error: null,
-    memberId: null,
-    leaderId: null,
-    isLeader: null,
-    isLearner: null,
-    version: null,
-    dbSize: null,
-    dbSizeInUse: null,
-    raftTerm: null,
-    raftIndex: null,
-    raftAppliedIndex: null,
-    errors: [],
-    source,
-  };
-}

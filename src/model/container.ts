@@ -1,7 +1,10 @@
 // A container as `docker inspect` describes it, reduced to what diagnosis and remediation need.
 import { z } from 'zod';
+import { CONTAINER_STATES, DEPLOYMENTS, ETCDCTL_CAPTURE } from './container-values.js';
 
-export const CONTAINER_STATES = ['running', 'exited', 'restarting', 'paused', 'created', 'dead', 'removing'] as const;
+// The vocabularies live in a zod-free module; they stay part of this module's surface.
+export { CONTAINER_STATES, DEPLOYMENTS, ETCDCTL_CAPTURE } from './container-values.js';
+
 export const ContainerStateSchema = z.enum(CONTAINER_STATES);
 export type ContainerState = z.infer<typeof ContainerStateSchema>;
 
@@ -52,11 +55,6 @@ export const EtcdConfigSchema = z.object({
 });
 export type EtcdConfig = z.infer<typeof EtcdConfigSchema>;
 export type EtcdConfigKey = keyof EtcdConfig;
-
-export const DEPLOYMENTS = ['compose', 'bitnami', 'docker-run'] as const;
-
-/** What happened when etcddoctor ran etcdctl inside the container. */
-export const ETCDCTL_CAPTURE = ['captured', 'partial', 'failed', 'not-in-image', 'not-running', 'disabled'] as const;
 
 export const ContainerInfoSchema = z.object({
   /** Without docker's leading slash. */

@@ -1,5 +1,9 @@
 // The line and event types that flow from sources through the parsers to the rule engine.
 import { z } from 'zod';
+import { LEVELS, LOG_FORMATS, type NODE_ORIGINS } from './event-values.js';
+
+// The vocabularies live in a zod-free module; they stay part of this module's surface.
+export { LEVELS, LOG_FORMATS, NODE_ORIGINS } from './event-values.js';
 
 /** Where a line came from: the input's display name and the 1-based line number in it. */
 export const EventRefSchema = z.object({
@@ -8,29 +12,15 @@ export const EventRefSchema = z.object({
 });
 export type EventRef = z.infer<typeof EventRefSchema>;
 
-/** The log formats a line can be recognised as. One input can mix several. */
-export const LOG_FORMATS = [
-  'capnslog', // 2026-11-22 02:33:25.764708 W | rafthttp: ...   (etcd 3.3/3.4)
-  'capnslog-journald', // the bare message capnslog writes to the journal under systemd
-  'golog', // 2016/01/02 15:04:05 etcdserver: ...   (etcd 2.x, Go's log package)
-  'raft-stdlib', // raft2026/11/22 02:41:24 INFO: ...   (etcd 3.4 raft with capnslog)
-  'grpc', // WARNING: 2021/01/01 00:00:00 [core] grpc: ...
-  'zap-json', // {"level":"warn","ts":...,"msg":...}   (3.4 --logger=zap, 3.5, 3.6)
-  'zap-console', // 2026-11-22T02:33:25.764Z\tWARN\tcaller\tmsg\t{fields}
-  'bitnami', // etcd 02:33:25.12 INFO  ==> ...   (the bitnami/etcd image's scripts)
-  'fmt', // [WARNING] Deprecated ... and other lines etcd prints with fmt
-  'panic', // a Go panic and its goroutine dump
-] as const;
+/** The log formats a line can be recognised as (LOG_FORMATS). One input can mix several. */
 export const LogFormatSchema = z.enum(LOG_FORMATS);
 export type LogFormat = z.infer<typeof LogFormatSchema>;
 
-/** Levels normalised across capnslog letters, zap names and Go log words. */
-export const LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'critical', 'panic', 'fatal'] as const;
+/** Levels normalised across capnslog letters, zap names and Go log words (LEVELS). */
 export const LevelSchema = z.enum(LEVELS);
 export type Level = z.infer<typeof LevelSchema>;
 
 /** How the node of a line was decided, strongest first. */
-export const NODE_ORIGINS = ['flag', 'compose', 'kubectl', 'journald', 'docker', 'filename', 'startup', 'unknown'] as const;
 export type NodeOrigin = (typeof NODE_ORIGINS)[number];
 
 /**

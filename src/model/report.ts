@@ -1,11 +1,12 @@
-// The Report: the one output model. Its JSON form is a public contract (schemaVersion below).
+// The Report: the one output model. Its JSON form is a public contract (REPORT_SCHEMA_VERSION, in report-values.ts).
 import { z } from 'zod';
 import { ClusterSnapshotSchema } from './cluster.js';
 import { EventRefSchema, LogFormatSchema } from './event.js';
+import { CHECK_KINDS, DIAGNOSIS_IDS, INPUT_KINDS, REPORT_SCHEMA_VERSION, SCRIPT_VAR_RE, SEVERITIES, STEP_ACTIONS } from './report-values.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+// The schema version and vocabularies live in a zod-free module; they stay part of this module's surface.
+export { CHECK_KINDS, DIAGNOSIS_IDS, INPUT_KINDS, REPORT_SCHEMA_VERSION, SCRIPT_VAR_RE, SEVERITIES, STEP_ACTIONS } from './report-values.js';
 
-export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
 export const SeveritySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof SeveritySchema>;
 
@@ -34,7 +35,6 @@ export const NodeSummarySchema = z.object({
 });
 export type NodeSummary = z.infer<typeof NodeSummarySchema>;
 
-export const INPUT_KINDS = ['log', 'etcdctl', 'docker', 'unknown'] as const;
 export const InputSummarySchema = z.object({
   /** What the user named: a path, '-', or docker:NAME. */
   input: z.string(),
@@ -80,24 +80,6 @@ export const RuleOutcomeSchema = z.object({
 });
 export type RuleOutcome = z.infer<typeof RuleOutcomeSchema>;
 
-export const DIAGNOSIS_IDS = [
-  'cluster-id-mismatch',
-  'member-not-found',
-  'member-removed',
-  'already-bootstrapped',
-  'bad-configuration',
-  'discovery-failure',
-  'quorum-lost',
-  'election-storm',
-  'peer-unreachable',
-  'nospace',
-  'slow-disk',
-  'overload',
-  'data-corruption',
-  'clock-drift',
-  'tls-failure',
-  'member-unstarted',
-] as const;
 export const DiagnosisIdSchema = z.enum(DIAGNOSIS_IDS);
 export type DiagnosisId = z.infer<typeof DiagnosisIdSchema>;
 
@@ -119,31 +101,8 @@ export const DiagnosisSchema = z.object({
 });
 export type Diagnosis = z.infer<typeof DiagnosisSchema>;
 
-export const STEP_ACTIONS = [
-  'backup-snapshot',
-  'stop-member',
-  'remove-member',
-  'wipe-data-dir',
-  'add-member',
-  'start-member',
-  'restore-snapshot',
-  'force-new-cluster',
-  'compact',
-  'defrag',
-  'disarm-alarm',
-  'raise-quota',
-  'fix-config',
-  'check-network',
-  'check-disk',
-  'sync-clock',
-  'renew-certificates',
-  'verify-health',
-] as const;
 export const StepActionSchema = z.enum(STEP_ACTIONS);
 export type StepAction = z.infer<typeof StepActionSchema>;
-
-/** A name the script fills in at run time (its state dir, a time stamp, a captured output). */
-export const SCRIPT_VAR_RE = /^[A-Z][A-Z0-9_]{0,31}$/;
 
 /** One word of a command: a literal, or a script variable between literal text. */
 export const CommandArgSchema = z.union([
@@ -160,17 +119,6 @@ export const CommandRunSchema = z.object({
   capture: z.enum(['member-id', 'revision']).optional(),
 });
 export type CommandRun = z.infer<typeof CommandRunSchema>;
-
-export const CHECK_KINDS = [
-  'endpoint-healthy',
-  'member-listed',
-  'member-not-listed',
-  'quorum-after-removal',
-  'quorum-healthy',
-  'snapshot-exists',
-  'container-exists',
-  'all-members-started',
-] as const;
 
 /** A condition the script verifies at run time, against the cluster as it is then. */
 export const StepCheckSchema = z.object({

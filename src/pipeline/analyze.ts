@@ -1,7 +1,7 @@
 // The reading half of the pipeline: sources -> lines -> events and etcdctl snapshots -> the
 // Report's inputs, nodes and cluster. Observers (the rule engine) see every event as it passes.
 import type { ClusterSnapshot } from '../model/cluster.js';
-import { emptySnapshot } from '../model/cluster.js';
+import { emptySnapshot } from '../model/cluster-values.js';
 import type { ContainerInfo } from '../model/container.js';
 import type { LogEvent, RawLine } from '../model/event.js';
 import type { InputSummary, NodeSummary } from '../model/report.js';

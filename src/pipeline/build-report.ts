@@ -1,6 +1,6 @@
 // Assembles the Report from the pipeline's stages; later stages fill in their parts.
 import type { Diagnosis, Finding, Plan, Report, RuleOutcome, TimelineEntry, Verdict } from '../model/report.js';
-import { REPORT_SCHEMA_VERSION } from '../model/report.js';
+import { REPORT_SCHEMA_VERSION } from '../model/report-values.js';
 import { toolVersion } from '../version.js';
 import type { Analysis } from './analyze.js';
 

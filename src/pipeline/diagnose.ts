@@ -6,7 +6,7 @@ import { ClusterModelBuilder, correlate, judge, type RuleInfo } from '../correla
 import { createEngine } from '../engine/index.js';
 import type { CompiledRule } from '../rules/compile.js';
 import type { InputName } from '../rules/schema.js';
-import { INPUT_NAMES } from '../rules/schema.js';
+import { INPUT_NAMES } from '../rules/schema-values.js';
 import type { TimeZoneSpec } from '../parsers/time.js';
 import type { LineSource } from '../sources/source.js';
 import { analyzeSources, type Analysis } from './analyze.js';

@@ -1,7 +1,7 @@
 // What every renderer shares: severity order, a canonical ordering of the Report, node roles, and
 // the --fail-on threshold. Pure functions over the Report.
 import type { Diagnosis, Finding, Report, Severity, TimelineEntry } from '../model/report.js';
-import { SEVERITIES } from '../model/report.js';
+import { SEVERITIES } from '../model/report-values.js';
 
 /** info=0 … critical=3. */
 export function severityRank(s: Severity): number {

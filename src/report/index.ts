@@ -1,6 +1,6 @@
 // The report formats by name, for the CLI: one call turns an ordered Report into output text.
 import type { Report } from '../model/report.js';
-import { renderJson } from './json-schema.js';
+import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';

@@ -2,7 +2,7 @@
 // the live cluster before its step, bounded waits for health after it, stop at the first failure.
 // Every word that came from the plan is single-quoted by shellQuote; nothing is ever evaluated.
 import type { CommandArg, CommandRun, PlanStep, Report, StepCheck } from '../model/report.js';
-import { SCRIPT_VAR_RE } from '../model/report.js';
+import { SCRIPT_VAR_RE } from '../model/report-values.js';
 import { shellQuote, shellQuoteText } from '../remedy/shell-quote.js';
 
 /** Programs and script functions a step may run; anything else in argv[0] is refused. */

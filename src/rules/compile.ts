@@ -3,7 +3,8 @@
 import type { Level } from '../model/event.js';
 import type { DiagnosisId, Severity } from '../model/report.js';
 import { CHECKS, type CheckName, type SnapshotCheck } from './checks.js';
-import { parseDuration, requiredInputs, type InputName, type Rule } from './schema.js';
+import type { InputName, Rule } from './schema.js';
+import { parseDuration, requiredInputs } from './schema-values.js';
 import { setFlagsFromString } from 'node:v8';
 
 // checkRegexSafety rejects nested quantifiers, but not every polynomial blow-up: `.*.*.*=` or

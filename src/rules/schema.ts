@@ -4,9 +4,13 @@ import { LEVELS } from '../model/event.js';
 import { DiagnosisIdSchema, SeveritySchema } from '../model/report.js';
 import { checkRegexSafety } from './regex-safety.js';
 import { CHECK_NAMES } from './checks.js';
+import { describeRequires, INPUT_NAMES } from './schema-values.js';
 
-/** The inputs a rule can need. `logs` is the default; the others are etcdctl outputs. */
-export const INPUT_NAMES = ['logs', 'member-list', 'endpoint-health', 'endpoint-status', 'alarm-list', 'docker'] as const;
+// The input names and the helpers over `requires` and durations live in a zod-free module; they
+// stay part of this module's surface.
+export { describeRequires, INPUT_NAMES, parseDuration, requiredInputs } from './schema-values.js';
+
+/** The inputs a rule can need (INPUT_NAMES). `logs` is the default; the others are etcdctl outputs. */
 export const InputNameSchema = z.enum(INPUT_NAMES);
 export type InputName = z.infer<typeof InputNameSchema>;
 
@@ -129,24 +133,3 @@ export const RuleSchema = z
     }
   });
 export type Rule = z.infer<typeof RuleSchema>;
-
-/** The inputs named by `requires`, and whether all of them or any one is needed. */
-export function requiredInputs(requires: Requires): { inputs: InputName[]; all: boolean } {
-  if (typeof requires === 'string') return { inputs: [requires], all: true };
-  if ('anyOf' in requires) return { inputs: requires.anyOf, all: false };
-  return { inputs: requires.allOf, all: true };
-}
-
-export function describeRequires(requires: Requires): string {
-  const { inputs, all } = requiredInputs(requires);
-  return inputs.join(all ? ' and ' : ' or ');
-}
-
-/** Milliseconds of a duration like 60s. The schema has checked the shape. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(text);
-  if (!m) throw new Error(`bad duration ${text}`);
-  const n = Number(m[1]);
-  const unit = m[2];
-  return unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
-}

@@ -1,5 +1,6 @@
 // Builds a ClusterSnapshot from etcdctl records, and merges snapshots: members by ID, endpoints by URL, alarms once.
-import { blankEndpoint, type Alarm, type ClusterSnapshot, type Endpoint, type Member } from '../../model/index.js';
+import type { Alarm, ClusterSnapshot, Endpoint, Member } from '../../model/index.js';
+import { blankEndpoint } from '../../model/cluster-values.js';
 import type { EndpointFields, EtcdctlKind, EtcdctlRecord } from './types.js';
 
 /** Accumulates records into keyed maps, so memory grows with the cluster, not with the input. */

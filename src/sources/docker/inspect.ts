@@ -2,7 +2,7 @@
 // configuration, with every environment variable but ETCD_* left behind (they hold secrets).
 import type Docker from 'dockerode';
 import type { ComposeLabels, ContainerInfo, ContainerState, Mount } from '../../model/container.js';
-import { CONTAINER_STATES } from '../../model/container.js';
+import { CONTAINER_STATES } from '../../model/container-values.js';
 import type { JsonFileLogConfig } from './json-file.js';
 import { effectiveDataDir, mountHolding, parseEtcdConfig, pickEtcdEnv, redactArgs } from './etcd-config.js';
 
