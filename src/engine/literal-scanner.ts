@@ -7,10 +7,10 @@
 // LONG_LITERAL bytes get their own scan with a window of that width (shifts up to 12), the few
 // shorter ones a narrower scan. Both hash three-byte blocks (two-byte ones only for a window of
 // 2). Where a block's shift is 0 (the window could end a literal) a bit set keyed by the
-// window's first four bytes and last block
-// rejects nearly every candidate before any literal is compared. Each scan walks four quarters of
-// the range in one loop: one walk is a chain of dependent loads (byte, table, next position), so
-// four independent chains keep the CPU busy while each waits.
+// window's first four bytes and last block rejects nearly every candidate before any literal is
+// compared. Each scan walks four quarters of the range in one loop: one walk is a chain of
+// dependent loads (byte, table, next position), so four independent chains keep the CPU busy
+// while each waits.
 /** Literals at least this long go to the wide-window scan; shorter ones to the narrow one. */
 const LONG_LITERAL = 14;
 /** Widest window (bytes) of the narrow scan. */

@@ -431,7 +431,7 @@ class QuietPath implements QuietLineFilter {
   settle(node: string): void {
     const q = this.byNode.get(node);
     if (q === undefined || !q.pending) return;
-    this.count_(q);
+    this.countQuiet(q);
     if (q.sinceParsed) {
       q.sinceParsed = false;
       this.parser.noteQuiet(node);
@@ -441,7 +441,7 @@ class QuietPath implements QuietLineFilter {
   endChunk(): void {
     const b = this.buf;
     for (const q of this.pendingNodes) {
-      this.count_(q);
+      this.countQuiet(q);
       let lastTs: string | null = null;
       for (let kind = 0; kind < STAMP_KINDS; kind++) {
         const run = q.runs[kind]!;
@@ -460,7 +460,7 @@ class QuietPath implements QuietLineFilter {
   }
 
   /** Hand the node's uncounted quiet lines to NodeStats (no times: endChunk gives those). */
-  private count_(q: QuietNode): void {
+  private countQuiet(q: QuietNode): void {
     for (let kind = 0; kind < STAMP_KINDS; kind++) {
       const run = q.runs[kind]!;
       if (run.count === 0) continue;
